@@ -1,0 +1,28 @@
+// @ts-check
+import { defineConfig } from 'astro/config';
+import starlight from '@astrojs/starlight';
+import react from '@astrojs/react';
+
+export default defineConfig({
+  site: 'https://mqtt-lab.example',
+  integrations: [
+    starlight({
+      title: { en: 'MQTT Lab', 'zh-CN': 'MQTT 实验室' },
+      description: 'Learn MQTT 3.1.1 and 5.0 by looking inside real packets.',
+      defaultLocale: 'root',
+      locales: {
+        root: { label: 'English', lang: 'en' },
+        'zh-cn': { label: '简体中文', lang: 'zh-CN' },
+      },
+      markdown: { processedDirs: ['./content/docs'] },
+      sidebar: [
+        {
+          label: 'Tools',
+          translations: { 'zh-CN': '工具' },
+          items: [{ slug: 'tools/decode', label: 'Decode hex', translations: { 'zh-CN': '解码十六进制' } }],
+        },
+      ],
+    }),
+    react(),
+  ],
+});

@@ -1,0 +1,10 @@
+export * from './types.ts';
+export * from './errors.ts';
+export * from './constants.ts';
+export * from './variable-byte-integer.ts';
+export { decodePacket, readFixedHeader, MAX_PACKET_SIZE, type FixedHeader } from './parser.ts';
+export { encodePacket } from './generator.ts';
+export { StreamDecoder, type StreamDecoderOptions } from './stream-decoder.ts';
+export { decodeAll, detectProtocolVersion, type DecodeAllOptions, type DecodeAllResult, type PacketFailure, type VersionGuess } from './decode-all.ts';
+export { packetToJson, decodedToJson, propertiesToJson, type JsonValue } from './json.ts';
+export { bytesToHex } from './binary-reader.ts';
