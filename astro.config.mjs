@@ -15,7 +15,17 @@ export default defineConfig({
         'zh-cn': { label: '简体中文', lang: 'zh-CN' },
       },
       markdown: { processedDirs: ['./content/docs'] },
+      customCss: ['./src/styles/widgets.css'],
+      // An ordered course, written out: autogenerate finds nothing in a glob-loaded folder.
       sidebar: [
+        {
+          label: 'Learn MQTT',
+          translations: { 'zh-CN': '学习 MQTT' },
+          items: [
+            { slug: 'guides/packet-anatomy', translations: { 'zh-CN': 'MQTT 报文的结构' } },
+            { slug: 'guides/remaining-length', translations: { 'zh-CN': '剩余长度' } },
+          ],
+        },
         {
           label: 'Tools',
           translations: { 'zh-CN': '工具' },

@@ -209,4 +209,9 @@ export interface DecodeOptions {
 export interface EncodeOptions {
   /** Defaults to the CONNECT's own level for CONNECT, else 4. */
   protocolVersion?: ProtocolVersion;
+  /**
+   * Where packet bytes are allocated. Every byte is written, so a host may hand out memory that
+   * is not zeroed (Node: `Buffer.allocUnsafe`). Default: `new Uint8Array(size)`.
+   */
+  allocate?: (size: number) => Uint8Array;
 }
