@@ -186,7 +186,7 @@ export function decodeUtf8(bytes: Uint8Array, start: number, end: number, versio
   } catch {
     const bad = firstInvalidUtf8(bytes, start, end);
     throw new MalformedPacketError(bad, path, utf8Rule(version, 'well-formed'),
-      `${label} is not well-formed UTF-8 at byte ${bad} (0x${HEX[bytes[bad]!]}): MQTT strings must be valid UTF-8 with no surrogate code points`);
+      `${label} is not well-formed UTF-8: the sequence that starts with byte 0x${HEX[bytes[bad]!]} is invalid, and MQTT strings must be valid UTF-8 with no surrogate code points`);
   }
   const nul = text.indexOf('\u0000');
   if (nul !== -1) {
@@ -200,7 +200,7 @@ export function decodeUtf8(bytes: Uint8Array, start: number, end: number, versio
 
 function nullCharacter(offset: number, version: ProtocolVersion, path: string, label: string): MalformedPacketError {
   return new MalformedPacketError(offset, path, utf8Rule(version, 'null'),
-    `${label} contains the null character U+0000 at byte ${offset}, which MQTT strings must not contain`);
+    `${label} contains the null character U+0000, which MQTT strings must not contain`);
 }
 
 /** The offset of the first byte that starts an ill-formed sequence (RFC 3629, surrogates excluded). */

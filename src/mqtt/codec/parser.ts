@@ -532,6 +532,10 @@ function checkReasonCode(code: number, type: PacketType, offset: number, field: 
  */
 function parseProperties(reader: BinaryReader, context: PropertyContext, prefix: string): Properties {
   const lengthOffset = reader.pos;
+  if (reader.remaining === 0) {
+    throw new MalformedPacketError(lengthOffset, `${prefix}.length`, 'MQTT-2.2.2-1',
+      'The property length is missing: a packet with no properties must still carry a Property Length of 0');
+  }
   const length = reader.varInt(`${prefix}.length`, 'Property length');
   const end = reader.pos + length;
   if (end > reader.end) {

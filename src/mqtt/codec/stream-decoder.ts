@@ -51,24 +51,45 @@ export class StreamDecoder {
     return this.buffered;
   }
 
-  /** Feeds one chunk; returns every packet it completes. */
+  /**
+   * Feeds one chunk; returns every packet it completes. Throws a MalformedPacketError when the
+   * stream turns bad; packets that the same chunk completed before the bad one are lost to the
+   * caller, so a receiver that must act on them (a broker) uses `feed` instead.
+   */
   push(chunk: Uint8Array): DecodedPacket[] {
-    if (this.failure !== null) throw this.failure;
-    const out: DecodedPacket[] = [];
-    if (chunk.length === 0) return out;
+    const { packets, error } = this.feed(chunk);
+    if (error !== null) throw error;
+    return packets;
+  }
+
+  /**
+   * Feeds one chunk and never throws for bad bytes: returns the packets completed, in order, and
+   * the error that stopped the stream, if any (the packets before it in this chunk are still
+   * returned, so "CONNECT + PUBLISH + garbage" in one TCP segment behaves as in three).
+   */
+  feed(chunk: Uint8Array): { packets: DecodedPacket[]; error: MalformedPacketError | null } {
+    const packets: DecodedPacket[] = [];
+    if (this.failure !== null) return { packets, error: this.failure };
+    if (chunk.length === 0) return { packets, error: null };
     this.chunks.push(chunk);
     this.buffered += chunk.length;
     try {
       for (;;) {
         const packet = this.next();
         if (packet === null) break;
-        out.push(packet);
+        packets.push(packet);
       }
     } catch (error) {
-      if (error instanceof MalformedPacketError) this.failure = error;
-      throw error;
+      if (!(error instanceof MalformedPacketError)) throw error;
+      this.failure = error;
+      return { packets, error };
     }
-    return out;
+    return { packets, error: null };
+  }
+
+  /** The error that stopped the stream, or null while it is healthy. */
+  get error(): MalformedPacketError | null {
+    return this.failure;
   }
 
   /**
