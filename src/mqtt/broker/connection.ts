@@ -1,0 +1,371 @@
+/**
+ * One network connection: turns bytes into packets, hands each to its packet type's handler, and
+ * owns the connection-level state (CONNECT seen?, protocol version, keepalive, will, the client's
+ * 5.0 limits, topic aliases). Session state lives in Session; routing lives in Broker.
+ */
+import {
+  encodePacket, MalformedPacketError, StreamDecoder, type Packet, type PacketType, type Properties,
+  type ProtocolVersion, type PublishPacket, type Will,
+} from '../codec/index.ts';
+import type { Broker } from './broker.ts';
+import { handleAuth } from './handlers/auth.ts';
+import { handleConnect } from './handlers/connect.ts';
+import { handleDisconnect } from './handlers/disconnect.ts';
+import { handlePingreq } from './handlers/pingreq.ts';
+import { handlePuback } from './handlers/puback.ts';
+import { handlePubcomp } from './handlers/pubcomp.ts';
+import { handlePublish } from './handlers/publish.ts';
+import { handlePubrec } from './handlers/pubrec.ts';
+import { handlePubrel } from './handlers/pubrel.ts';
+import { handleSubscribe } from './handlers/subscribe.ts';
+import { handleUnsubscribe } from './handlers/unsubscribe.ts';
+import { remainingExpiry, type Delivery } from './message.ts';
+import type { Session } from './session.ts';
+import { OutboundTopicAliases } from './topic-alias.ts';
+import type { CloseCause, ConnectionMeta, ConnectionSink, ConnectionSnapshot } from './types.ts';
+
+type Handler = (connection: BrokerConnection, packet: never) => void;
+
+/** Packets a client may send once connected, each to its handler. */
+const HANDLERS: Partial<Record<PacketType, Handler>> = {
+  CONNECT: handleConnect,
+  PUBLISH: handlePublish,
+  PUBACK: handlePuback,
+  PUBREC: handlePubrec,
+  PUBREL: handlePubrel,
+  PUBCOMP: handlePubcomp,
+  SUBSCRIBE: handleSubscribe,
+  UNSUBSCRIBE: handleUnsubscribe,
+  PINGREQ: handlePingreq,
+  DISCONNECT: handleDisconnect,
+  AUTH: handleAuth,
+};
+
+/** Reason codes for codec failures that the 5.0 spec calls something other than Malformed Packet. */
+const RULE_REASON_CODES: Readonly<Record<string, number>> = {
+  'MQTT-5.0 §3.1.2.11.4': 0x95, // larger than our Maximum Packet Size
+  'MQTT-3.3.2-8': 0x94, // Topic Alias 0
+  'MQTT-3.8.3-4': 0x82, // No Local on a shared subscription is a Protocol Error
+  'MQTT-5.0 §3.3.2.3.8': 0x82, // Subscription Identifier 0 is a Protocol Error
+};
+
+export class BrokerConnection {
+  /** From the broker's id source. */
+  readonly id: string;
+  readonly meta: ConnectionMeta;
+  /** @internal */
+  readonly broker: Broker;
+  state: 'awaiting-connect' | 'connected' | 'closed' = 'awaiting-connect';
+  /** Set by CONNECT. */
+  protocolVersion: ProtocolVersion | null = null;
+  clientId: string | null = null;
+  session: Session | null = null;
+  /** Effective keepalive in seconds; 0 = off. */
+  keepAlive = 0;
+  readonly acceptedAt: number;
+  lastPacketAt: number;
+  /** The will from CONNECT, until DISCONNECT 0x00 discards it or a close publishes it. */
+  will: Will | null = null;
+  connackSent = false;
+  /** 5.0 CONNECT properties that limit what we send. */
+  clientReceiveMaximum = 0xffff;
+  clientMaximumPacketSize = Infinity;
+  requestProblemInformation = true;
+  /** 5.0 Session Expiry Interval the CONNECT asked for (DISCONNECT may not raise it from 0). */
+  connectSessionExpiry = 0;
+  /** Client → broker aliases. */
+  readonly aliasesIn = new Map<number, string>();
+  /** Broker → client aliases (only if the client allowed them). */
+  aliasesOut = new OutboundTopicAliases(0);
+  private readonly sink: ConnectionSink;
+  private readonly decoder: StreamDecoder;
+  private readonly received = new ReceivedBytes();
+
+  /** @internal Use `broker.accept`. */
+  constructor(broker: Broker, id: string, sink: ConnectionSink, meta: ConnectionMeta, now: number) {
+    this.broker = broker;
+    this.id = id;
+    this.sink = sink;
+    this.meta = meta;
+    this.acceptedAt = now;
+    this.lastPacketAt = now;
+    this.decoder = new StreamDecoder({ maximumPacketSize: broker.options.maximumPacketSize, allocate: broker.options.allocate });
+  }
+
+  /** Bytes from the client, cut anywhere. */
+  receive(bytes: Uint8Array): void {
+    this.broker.run(() => this.onBytes(bytes));
+  }
+
+  /** The network connection is gone (socket closed, tab closed): an abnormal close, so the will goes out. */
+  drop(): void {
+    this.broker.run(() => this.close('network', 'the network connection was closed by the client or lost'));
+  }
+
+  get version(): ProtocolVersion {
+    return this.protocolVersion ?? 4;
+  }
+
+  get isClosed(): boolean {
+    return this.state === 'closed';
+  }
+
+  /** Connected and past CONNACK: may receive PUBLISHes. */
+  get isOpen(): boolean {
+    return this.state === 'connected';
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Receiving
+
+  private onBytes(bytes: Uint8Array): void {
+    if (this.state === 'closed' || bytes.length === 0) return;
+    this.received.push(bytes);
+    // `feed` also returns the packets completed before a malformed one in the same chunk: they
+    // are handled first, as if they had arrived in a chunk of their own.
+    const { packets, error } = this.decoder.feed(bytes);
+    for (const decoded of packets) {
+      // MQTT-3.1.4-5 (3.1.1) / MQTT-3.1.4-6 (5.0): nothing after a refused CONNECT or a close is processed.
+      if (this.isClosed) return;
+      const packet = decoded.packet;
+      this.lastPacketAt = this.broker.clock.now();
+      this.broker.emitPacket(this, 'in', this.received.take(decoded.offset, decoded.length), packet);
+      this.dispatch(packet);
+    }
+    if (error !== null && !this.isClosed) this.onMalformed(error);
+  }
+
+  private dispatch(packet: Packet): void {
+    if (this.state === 'awaiting-connect' && packet.type !== 'CONNECT') {
+      // MQTT-3.1.0-1: the first packet must be CONNECT; there is no version yet to answer in.
+      this.broker.emitProtocolError(this, null, 'MQTT-3.1.0-1', `The first packet must be CONNECT, not ${packet.type}`);
+      this.close('protocol-error', `${packet.type} before CONNECT`);
+      return;
+    }
+    const handler = HANDLERS[packet.type];
+    if (handler === undefined) {
+      this.protocolError(0x82, `${packet.type} is sent only by servers; a client must not send it`, this.version === 5 ? 'MQTT-5.0 §4.13' : 'MQTT-4.8.0-1');
+      return;
+    }
+    (handler as (c: BrokerConnection, p: Packet) => void)(this, packet);
+  }
+
+  private onMalformed(error: MalformedPacketError): void {
+    if (this.state === 'awaiting-connect' && error.field === 'protocolLevel') {
+      // A level we don't speak: 3.1.1 MQTT-3.1.2-2 answers 0x01. We answer in the 3.1.1 format,
+      // as mosquitto does, because the client's own format is unknown to us.
+      this.broker.emitProtocolError(this, 0x01, error.rule, error.explanation);
+      this.refuse(0x01, error.explanation, 4);
+      return;
+    }
+    const code = RULE_REASON_CODES[error.rule] ?? 0x81;
+    this.broker.emitProtocolError(this, this.version === 5 && this.connackSent ? code : null, error.rule, error.explanation);
+    if (this.state === 'awaiting-connect') {
+      // 3.1.1 MQTT-3.1.4-1: close without a CONNACK.
+      this.close('protocol-error', error.explanation);
+      return;
+    }
+    this.close('protocol-error', error.explanation, code);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Sending
+
+  /**
+   * Encodes and sends a packet. Honours the client's Maximum Packet Size (5.0 MQTT-3.1.2-24) and
+   * Request Problem Information (MQTT-3.1.2-29) by dropping Reason String and User Properties
+   * where they must not or cannot go. Returns false if nothing was sent.
+   */
+  send(packet: Packet, version: ProtocolVersion = this.version): boolean {
+    if (this.state === 'closed') return false;
+    let out = packet;
+    if (version === 5 && !this.requestProblemInformation && packet.type !== 'PUBLISH' && packet.type !== 'CONNACK' && packet.type !== 'DISCONNECT') {
+      out = withoutProblemInformation(out);
+    }
+    let bytes = encodePacket(out, { protocolVersion: version, allocate: this.broker.options.allocate });
+    if (bytes.length > this.clientMaximumPacketSize && out.type !== 'PUBLISH') {
+      out = withoutProblemInformation(out);
+      bytes = encodePacket(out, { protocolVersion: version, allocate: this.broker.options.allocate });
+    }
+    if (bytes.length > this.clientMaximumPacketSize) return false;
+    this.write(out, bytes);
+    return true;
+  }
+
+  /**
+   * Sends one delivery as a PUBLISH. False when it is larger than the client's Maximum Packet
+   * Size: then it is discarded as if sent (5.0 MQTT-3.1.2-25) and the caller forgets it.
+   */
+  sendPublish(delivery: Delivery, packetId: number | undefined, dup: boolean): boolean {
+    if (this.state === 'closed') return false;
+    const message = delivery.message;
+    const version = this.version;
+    const now = this.broker.clock.now();
+    let properties: Properties | undefined;
+    let aliasChoice = null;
+    if (version === 5) {
+      properties = message.properties === undefined ? {} : { ...message.properties };
+      const expiry = remainingExpiry(message, now);
+      if (expiry !== undefined) properties.messageExpiryInterval = expiry;
+      // MQTT-3.3.4-3 / -5: each copy carries its subscription's identifier.
+      if (delivery.subscriptionIdentifiers !== undefined) properties.subscriptionIdentifiers = delivery.subscriptionIdentifiers.slice();
+      aliasChoice = this.aliasesOut.choose(message.topic);
+      if (aliasChoice !== null) properties.topicAlias = aliasChoice.alias;
+      if (Object.keys(properties).length === 0) properties = undefined;
+    }
+    const packet: PublishPacket = {
+      type: 'PUBLISH',
+      // MQTT-3.3.1-3: DUP says only whether this packet is a retransmission.
+      dup: dup && delivery.qos > 0,
+      qos: delivery.qos,
+      retain: delivery.retain,
+      topic: aliasChoice?.known === true ? '' : message.topic,
+      payload: message.payload,
+    };
+    if (packetId !== undefined) packet.packetId = packetId;
+    if (properties !== undefined) packet.properties = properties;
+    const bytes = encodePacket(packet, { protocolVersion: version, allocate: this.broker.options.allocate });
+    if (bytes.length > this.clientMaximumPacketSize) {
+      this.broker.emitDropped(this.clientId, message, delivery.qos, 'packet-too-large');
+      return false;
+    }
+    if (aliasChoice !== null) {
+      this.aliasesOut.commit(message.topic, aliasChoice);
+      if (!aliasChoice.known) this.broker.emitTopicAlias(this, 'out', aliasChoice.alias, message.topic, aliasChoice.replaced);
+    }
+    this.write(packet, bytes);
+    return true;
+  }
+
+  private write(packet: Packet, bytes: Uint8Array): void {
+    this.broker.emitPacket(this, 'out', bytes, packet);
+    try {
+      this.sink.send(bytes);
+    } catch {
+      // A transport that throws on write has lost the connection.
+      this.broker.run(() => this.close('network', 'writing to the transport failed'));
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Ending
+
+  /**
+   * A Protocol Error or Malformed Packet after CONNECT: 5.0 sends DISCONNECT with the reason code
+   * (MQTT-4.13.1-1), 3.1/3.1.1 just close (MQTT-4.8.0-1). The will is published either way.
+   */
+  protocolError(reasonCode: number, message: string, rule: string | null): void {
+    this.broker.emitProtocolError(this, this.version === 5 ? reasonCode : null, rule, message);
+    this.close('protocol-error', message, reasonCode);
+  }
+
+  /** Refuses a CONNECT with a CONNACK return/reason code and closes (3.1.1 MQTT-3.2.2-5, 5.0 MQTT-3.2.2-7). */
+  refuse(reasonCode: number, reason: string, version: ProtocolVersion = this.version): void {
+    const connack: Packet = { type: 'CONNACK', sessionPresent: false, reasonCode };
+    if (version === 5 && reason !== '') connack.properties = { reasonString: reason };
+    this.broker.emitRefused(this, reasonCode, reason);
+    this.send(connack, version);
+    this.close('refused', reason);
+  }
+
+  /**
+   * Closes the connection. With `disconnectReasonCode`, a 5.0 client that got its CONNACK is told
+   * why first (DISCONNECT, 5.0 §3.14). A will still attached is published (or scheduled): callers
+   * that must not publish it clear `will` first.
+   */
+  close(cause: CloseCause, reason: string, disconnectReasonCode?: number): void {
+    if (this.state === 'closed') return;
+    if (disconnectReasonCode !== undefined && this.version === 5 && this.connackSent) {
+      const disconnect: Packet = { type: 'DISCONNECT', reasonCode: disconnectReasonCode };
+      if (reason !== '') disconnect.properties = { reasonString: reason };
+      this.send(disconnect);
+    }
+    this.state = 'closed';
+    if (cause !== 'network') this.sink.close();
+    this.broker.connectionClosed(this, cause, reason);
+  }
+
+  /** @internal */
+  snapshot(): ConnectionSnapshot {
+    const will = this.will;
+    return {
+      connectionId: this.id,
+      clientId: this.clientId,
+      state: this.state,
+      protocolVersion: this.protocolVersion,
+      remoteAddress: this.meta.remoteAddress ?? null,
+      transport: this.meta.transport ?? null,
+      keepAlive: this.keepAlive,
+      lastPacketAt: this.lastPacketAt,
+      deadline: this.deadline(),
+      will: will === null ? null : { topic: will.topic, qos: will.qos, retain: will.retain, delay: will.properties?.willDelayInterval ?? 0 },
+      topicAliasesIn: [...this.aliasesIn.entries()].sort((a, b) => a[0] - b[0]),
+      topicAliasesOut: this.aliasesOut.entries(),
+    };
+  }
+
+  /** @internal When tick() must look at this connection next (keepalive or connect timeout), or null. */
+  deadline(): number | null {
+    if (this.state === 'awaiting-connect') {
+      const timeout = this.broker.options.connectTimeout;
+      return timeout > 0 ? this.acceptedAt + timeout : null;
+    }
+    if (this.state === 'connected' && this.keepAlive > 0) return this.lastPacketAt + this.keepAlive * 1500;
+    return null;
+  }
+}
+
+/**
+ * The received chunks not yet fully decoded, so the packet log can show each packet's own bytes:
+ * a view into the chunk when the packet lies inside one, a copy when it spans several.
+ */
+class ReceivedBytes {
+  private chunks: Uint8Array[] = [];
+  /** Stream offset of chunks[0][0]. */
+  private start = 0;
+
+  push(chunk: Uint8Array): void {
+    this.chunks.push(chunk);
+  }
+
+  /** The bytes at [offset, offset + length) of the stream; forgets everything before their end. */
+  take(offset: number, length: number): Uint8Array {
+    while (this.chunks.length > 0 && this.start + this.chunks[0]!.length <= offset) {
+      this.start += this.chunks.shift()!.length;
+    }
+    const first = this.chunks[0]!;
+    const at = offset - this.start;
+    let out: Uint8Array;
+    if (at + length <= first.length) {
+      out = first.subarray(at, at + length);
+    } else {
+      out = new Uint8Array(length);
+      let filled = 0;
+      let skip = at;
+      for (const chunk of this.chunks) {
+        const part = Math.min(chunk.length - skip, length - filled);
+        out.set(chunk.subarray(skip, skip + part), filled);
+        filled += part;
+        skip = 0;
+        if (filled === length) break;
+      }
+    }
+    const end = offset + length;
+    while (this.chunks.length > 0 && this.start + this.chunks[0]!.length <= end) {
+      this.start += this.chunks.shift()!.length;
+    }
+    return out;
+  }
+}
+
+/** The same packet without Reason String and User Properties. */
+function withoutProblemInformation(packet: Packet): Packet {
+  if (!('properties' in packet) || packet.properties === undefined) return packet;
+  const { reasonString, userProperties, ...rest } = packet.properties;
+  if (reasonString === undefined && userProperties === undefined) return packet;
+  const properties = rest as Properties;
+  // An acknowledgement whose properties are now empty goes back to its short form.
+  const copy = { ...packet, properties } as Packet & { properties?: Properties };
+  if (Object.keys(properties).length === 0 && packet.type !== 'CONNACK' && packet.type !== 'SUBACK' && packet.type !== 'UNSUBACK') delete copy.properties;
+  return copy;
+}

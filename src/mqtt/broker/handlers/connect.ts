@@ -1,0 +1,174 @@
+/**
+ * CONNECT (3.1.1 §3.1, 5.0 §3.1): validate, authenticate, take over an existing connection with
+ * the same client id, start or resume the session, answer CONNACK, then re-send what the session
+ * still owes the client.
+ */
+import type { ConnackPacket, ConnectPacket, Properties, ProtocolVersion } from '../../codec/index.ts';
+import type { BrokerConnection } from '../connection.ts';
+import { resume } from '../delivery.ts';
+import { NEVER_EXPIRES } from '../session.ts';
+import { OutboundTopicAliases } from '../topic-alias.ts';
+import { cancelPendingWill } from '../will.ts';
+
+/** 3.1.1 CONNACK return codes for 5.0 reason codes a hook may give (5.0 §3.2.2.2 vs 3.1.1 Table 3.1). */
+const TO_V4: Readonly<Record<number, number>> = {
+  0x80: 0x03, 0x81: 0x03, 0x82: 0x01, 0x83: 0x03, 0x84: 0x01, 0x85: 0x02, 0x86: 0x04, 0x87: 0x05,
+  0x88: 0x03, 0x89: 0x03, 0x8a: 0x05, 0x8c: 0x05, 0x97: 0x03, 0x9f: 0x03,
+};
+const TO_V5: Readonly<Record<number, number>> = { 0x01: 0x84, 0x02: 0x85, 0x03: 0x88, 0x04: 0x86, 0x05: 0x87 };
+
+export function handleConnect(connection: BrokerConnection, packet: ConnectPacket): void {
+  const broker = connection.broker;
+  const options = broker.options;
+  if (connection.state !== 'awaiting-connect') {
+    // 3.1.1 MQTT-3.1.0-2 (protocol violation) / 5.0 MQTT-3.1.0-2 (Protocol Error 0x82).
+    connection.protocolError(0x82, 'A second CONNECT on the same connection is a protocol error', 'MQTT-3.1.0-2');
+    return;
+  }
+  const version: ProtocolVersion = packet.protocolLevel;
+  connection.protocolVersion = version;
+  // Named in the log from here on, even if refused.
+  connection.clientId = packet.clientId === '' ? null : packet.clientId;
+  const v5 = version === 5;
+  const properties = packet.properties ?? {};
+
+  if (!options.protocolVersions.includes(version)) {
+    // 3.1.1 MQTT-3.1.2-2 answers 0x01; 5.0 says 0x84 Unsupported Protocol Version.
+    connection.refuse(v5 ? 0x84 : 0x01, `This broker does not accept protocol level ${version}`);
+    return;
+  }
+  if (v5 && properties.authenticationMethod !== undefined) {
+    // 5.0 MQTT-4.12.0-1: we know no enhanced authentication method.
+    connection.refuse(0x8c, `Authentication method "${properties.authenticationMethod}" is not supported`);
+    return;
+  }
+
+  let clientId = packet.clientId;
+  let assigned = false;
+  if (version === 3 && (clientId.length === 0 || clientId.length > 23)) {
+    // MQTT 3.1 §3.1: the client identifier is 1 to 23 characters.
+    connection.refuse(0x02, 'MQTT 3.1 client identifiers must be 1 to 23 characters long');
+    return;
+  }
+  if (clientId.length === 0) {
+    if (version === 4 && !packet.cleanSession) {
+      // 3.1.1 MQTT-3.1.3-8: an empty client id needs Clean Session 1.
+      connection.refuse(0x02, 'An empty client identifier requires Clean Session = 1');
+      return;
+    }
+    // 3.1.1 MQTT-3.1.3-6, 5.0 MQTT-3.1.3-6/-7 and MQTT-3.2.2-16: assign a unique one.
+    do clientId = broker.ids.next('auto-'); while (broker.sessions.has(clientId));
+    assigned = true;
+    connection.clientId = clientId;
+  }
+
+  const authenticate = options.authenticate;
+  if (authenticate !== undefined) {
+    const verdict = authenticate(clientId, packet.username, packet.password);
+    if (verdict !== true) {
+      const code = verdict === false ? (v5 ? 0x86 : 0x04) : v5 ? (verdict < 0x80 ? (TO_V5[verdict] ?? 0x87) : verdict) : (verdict < 0x80 ? verdict : (TO_V4[verdict] ?? 0x05));
+      connection.refuse(code, verdict === false ? 'Bad user name or password' : 'Not authorized');
+      return;
+    }
+  }
+
+  const will = packet.will;
+  if (will !== undefined) {
+    if (will.qos > options.maximumQoS) {
+      // 5.0 MQTT-3.2.2-12.
+      connection.refuse(v5 ? 0x9b : 0x05, `Will QoS ${will.qos} is above this broker's maximum QoS ${options.maximumQoS}`);
+      return;
+    }
+    if (will.retain && !options.retainAvailable) {
+      // 5.0 MQTT-3.2.2-13.
+      connection.refuse(v5 ? 0x9a : 0x05, 'This broker does not keep retained messages');
+      return;
+    }
+  }
+
+  // Accepted. Everything below changes state.
+  const now = broker.clock.now();
+  connection.keepAlive = v5 && options.serverKeepAlive !== undefined ? options.serverKeepAlive : packet.keepAlive;
+  if (v5) {
+    connection.clientReceiveMaximum = properties.receiveMaximum ?? 0xffff;
+    connection.clientMaximumPacketSize = properties.maximumPacketSize ?? Infinity;
+    connection.requestProblemInformation = properties.requestProblemInformation !== 0;
+    connection.aliasesOut = new OutboundTopicAliases(properties.topicAliasMaximum ?? 0);
+    connection.connectSessionExpiry = properties.sessionExpiryInterval ?? 0;
+  }
+
+  // 3.1.1 MQTT-3.1.4-2 / 5.0 MQTT-3.1.4-3: a client id already connected is taken over, and the
+  // old connection closed as if the network had failed. Its will follows mosquitto: published
+  // when the old session ends with the takeover (its expiry is 0, or this CONNECT has Clean
+  // Start / Clean Session 1 — 5.0 §3.1.4), discarded when the session carries on. (5.0's
+  // non-normative text would also publish a will without delay in that last case.)
+  const existingSession = broker.sessions.get(clientId);
+  const previous = existingSession?.connection ?? null;
+  if (previous !== null) {
+    broker.emit({ type: 'client-taken-over', time: now, clientId, oldConnectionId: previous.id, newConnectionId: connection.id });
+    const sessionEnds = existingSession!.expiryInterval === 0 || packet.cleanSession;
+    if (!sessionEnds && previous.will !== null) {
+      broker.emit({ type: 'will-discarded', time: now, clientId, topic: previous.will.topic, reason: 'the session was taken over and carries on' });
+      previous.will = null;
+    }
+    previous.close('taken-over', `client id ${clientId} connected again on ${connection.id}`, 0x8e);
+  }
+
+  // 3.1.1: Clean Session 0 keeps the session forever; 1 ends it with the connection.
+  // 5.0: Session Expiry Interval, default 0 (5.0 §3.1.2.11.2).
+  const expiryInterval = v5 ? (properties.sessionExpiryInterval ?? 0) : packet.cleanSession ? 0 : NEVER_EXPIRES;
+  let session = broker.sessions.get(clientId);
+  if (session !== undefined && packet.cleanSession) {
+    // 3.1.1 MQTT-3.1.2-6, 5.0 MQTT-3.1.2-4: discard the old session (a waiting will goes out now).
+    broker.endSession(session, 'session-discarded');
+    session = undefined;
+  }
+  const sessionPresent = session !== undefined;
+  if (session === undefined) {
+    session = broker.createSession(clientId, connection, expiryInterval);
+  } else {
+    // 3.1.1 MQTT-3.1.2-4, 5.0 MQTT-3.1.2-5: resume.
+    session.expiryInterval = expiryInterval;
+    session.protocolVersion = version;
+    // 5.0 MQTT-3.1.3-9: reconnected before the will delay passed, so the will is not sent.
+    cancelPendingWill(broker, session);
+    broker.emit({ type: 'session-resumed', time: now, clientId, expiryInterval });
+  }
+  session.connection = connection;
+  session.disconnectedAt = null;
+  connection.session = session;
+  connection.will = will ?? null;
+  connection.state = 'connected';
+
+  const connack: ConnackPacket = { type: 'CONNACK', sessionPresent, reasonCode: 0 };
+  if (v5) connack.properties = connackProperties(connection, assigned ? clientId : undefined);
+  connection.connackSent = true;
+  connection.send(connack);
+  broker.emit({
+    type: 'client-connected', time: now, connectionId: connection.id, clientId, protocolVersion: version, cleanSession: packet.cleanSession,
+    keepAlive: connection.keepAlive, sessionPresent, assignedClientId: assigned,
+  });
+  if (sessionPresent) resume(broker, session);
+}
+
+/**
+ * What a 5.0 client needs to know about us. Defaults are left out, and the order is mosquitto's
+ * (Topic Alias Maximum, Server Keep Alive, Assigned Client Identifier, then Retain Available,
+ * Maximum Packet Size, Receive Maximum, Maximum QoS), so the bytes can be compared with it.
+ */
+function connackProperties(connection: BrokerConnection, assignedClientId: string | undefined): Properties {
+  const options = connection.broker.options;
+  const properties: Properties = {};
+  if (options.topicAliasMaximum > 0) properties.topicAliasMaximum = options.topicAliasMaximum;
+  if (options.serverKeepAlive !== undefined) properties.serverKeepAlive = options.serverKeepAlive;
+  if (assignedClientId !== undefined) properties.assignedClientIdentifier = assignedClientId;
+  if (!options.retainAvailable) properties.retainAvailable = 0;
+  if (options.maximumPacketSize < 268_435_460) properties.maximumPacketSize = options.maximumPacketSize;
+  if (options.receiveMaximum < 0xffff) properties.receiveMaximum = options.receiveMaximum;
+  if (options.maximumQoS < 2) properties.maximumQoS = options.maximumQoS;
+  // mosquitto never sends these; we do when a feature is switched off (5.0 §3.2.2.3.11–13).
+  if (!options.wildcardSubscriptionAvailable) properties.wildcardSubscriptionAvailable = 0;
+  if (!options.subscriptionIdentifiersAvailable) properties.subscriptionIdentifiersAvailable = 0;
+  if (!options.sharedSubscriptionAvailable) properties.sharedSubscriptionAvailable = 0;
+  return properties;
+}
