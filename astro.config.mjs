@@ -24,12 +24,16 @@ export default defineConfig({
           items: [
             { slug: 'guides/packet-anatomy', translations: { 'zh-CN': 'MQTT 报文的结构' } },
             { slug: 'guides/remaining-length', translations: { 'zh-CN': '剩余长度' } },
+            { slug: 'guides/qos', translations: { 'zh-CN': '服务质量（QoS）' } },
           ],
         },
         {
           label: 'Tools',
           translations: { 'zh-CN': '工具' },
-          items: [{ slug: 'tools/decode', label: 'Decode hex', translations: { 'zh-CN': '解码十六进制' } }],
+          items: [
+            { slug: 'tools/decode', label: 'Decode hex', translations: { 'zh-CN': '解码十六进制' } },
+            { slug: 'tools/qos-animator', translations: { 'zh-CN': 'QoS 握手动画' } },
+          ],
         },
       ],
     }),

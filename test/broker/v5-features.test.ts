@@ -290,7 +290,7 @@ describe('5.0 flow control and limits', () => {
     const client = connected(bed, 'c', 5);
     const code = (topic: string, packetId: number) => {
       client.send(publish(topic, '1', { qos: 1, packetId }));
-      return client.next('PUBACK').reasonCode;
+      return (client.next('PUBACK') as { reasonCode?: number }).reasonCode;
     };
     expect(code('$SYS/broker/uptime', 1)).toBe(0x87);
     expect(code('$SYS/broker/connection/me', 2)).toBe(0x87);

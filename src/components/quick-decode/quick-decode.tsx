@@ -1,4 +1,4 @@
-import { useId, useMemo, useState } from 'react';
+import { useEffect, useId, useMemo, useState } from 'react';
 import { quickDecode, type VersionChoice } from './quick-decode-model.ts';
 
 const EXAMPLE = '10 1a 00 04 4d 51 54 54 04 02 00 3c 00 0e 6d 6f 73 71 5f 70 75 62 5f 31 32 33 34 35';
@@ -33,6 +33,18 @@ export default function QuickDecode({ labels, initial = EXAMPLE }: QuickDecodePr
   const [choice, setChoice] = useState<VersionChoice>('auto');
   const [submitted, setSubmitted] = useState<{ text: string; choice: VersionChoice }>({ text: initial, choice: 'auto' });
   const result = useMemo(() => quickDecode(submitted.text, submitted.choice), [submitted]);
+
+  // Links from other widgets carry bytes as #hex=…&v=5 (the hash never reaches a server).
+  useEffect(() => {
+    const params = new URLSearchParams(window.location.hash.slice(1));
+    const hex = params.get('hex');
+    if (hex === null || hex.length > 200_000) return;
+    const v = params.get('v');
+    const version: VersionChoice = v === '5' || v === '5.0' ? '5.0' : v === '3.1.1' || v === '4' ? '3.1.1' : v === '3.1' || v === '3' ? '3.1' : 'auto';
+    setText(hex);
+    setChoice(version);
+    setSubmitted({ text: hex, choice: version });
+  }, []);
 
   return (
     <div className="mqtt-quick-decode not-content">

@@ -36,10 +36,19 @@ export interface ConnectionMeta {
  */
 export type Authenticate = (clientId: string, username: string | undefined, password: Uint8Array | undefined) => boolean | number;
 
+export type AuthorizePublish = (clientId: string, topic: string) => boolean | number;
+
 export interface BrokerOptions {
   /** Protocol levels accepted. Default [3, 4, 5]. */
   protocolVersions?: ProtocolVersion[];
   authenticate?: Authenticate;
+  /**
+   * Decides whether a client may publish to a topic. `true` allows; `false` refuses with 0x87
+   * Not authorized; a number ≥ 0x80 refuses with that PUBACK/PUBREC reason code. A refused
+   * message is not routed; 3.1.1 clients cannot be told, so they get a plain acknowledgement
+   * (3.1.1 MQTT-3.3.5-2). `$SYS/…` and `$share/…` are refused before this is asked.
+   */
+  authorizePublish?: AuthorizePublish;
   /** Queue QoS 0 messages for offline persistent sessions (mosquitto's queue_qos0_messages). Default false. */
   queueQos0Messages?: boolean;
   /** Per session: messages waiting to be sent (offline, or beyond the in-flight window). Default 1000, as mosquitto. */
@@ -72,7 +81,7 @@ export interface BrokerInit {
   options?: BrokerOptions;
 }
 
-export type ResolvedBrokerOptions = Required<Omit<BrokerOptions, 'authenticate' | 'serverKeepAlive' | 'allocate'>> & Pick<BrokerOptions, 'authenticate' | 'serverKeepAlive' | 'allocate'>;
+export type ResolvedBrokerOptions = Required<Omit<BrokerOptions, 'authenticate' | 'authorizePublish' | 'serverKeepAlive' | 'allocate'>> & Pick<BrokerOptions, 'authenticate' | 'authorizePublish' | 'serverKeepAlive' | 'allocate'>;
 
 // ---------------------------------------------------------------------------------------------
 // Events. Every event has `type` and `time`; connection events carry `connectionId`.

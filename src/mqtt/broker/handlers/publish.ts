@@ -6,6 +6,7 @@
  */
 import type { PubAckLikePacket, PublishPacket } from '../../codec/index.ts';
 import { isDeniedTopic } from '../acl.ts';
+import type { AuthorizePublish } from '../types.ts';
 import type { BrokerConnection } from '../connection.ts';
 import { messageFromPublish } from '../message.ts';
 
@@ -58,16 +59,17 @@ export function handlePublish(connection: BrokerConnection, packet: PublishPacke
   }
 
   const now = broker.clock.now();
-  if (isDeniedTopic(topic)) {
-    // As mosquitto: $SYS/… is the broker's. 5.0 says so with 0x87; 3.1.1 has no way to, so the
-    // message is acknowledged and dropped (3.1.1 MQTT-3.3.5-2).
+  const refusal = publishRefusal(topic, connection.clientId ?? '', options.authorizePublish);
+  if (refusal !== null) {
+    // As mosquitto: $SYS/… is the broker's. 5.0 says so with a reason code; 3.1.1 has no way to,
+    // so the message is acknowledged and dropped (3.1.1 MQTT-3.3.5-2).
     const message = messageFromPublish(broker.nextMessageId(), packet, topic, now, connection.clientId);
     broker.emitDropped(connection.clientId, message, packet.qos, 'not-authorized');
-    if (packet.qos === 1) connection.send(ack('PUBACK', packetId, v5 ? 0x87 : 0, `Publishing to ${topic} is not allowed`));
+    if (packet.qos === 1) connection.send(ack('PUBACK', packetId, v5 ? refusal : 0, `Publishing to ${topic} is not allowed`));
     if (packet.qos === 2) {
       // 5.0 MQTT-4.3.3-9: after PUBREC ≥ 0x80 the id is free again, so nothing is kept.
       if (!v5) session.inflightIn.set(packetId, null);
-      connection.send(ack('PUBREC', packetId, v5 ? 0x87 : 0, `Publishing to ${topic} is not allowed`));
+      connection.send(ack('PUBREC', packetId, v5 ? refusal : 0, `Publishing to ${topic} is not allowed`));
     }
     return;
   }
@@ -95,4 +97,18 @@ export function ack(type: PubAckLikePacket['type'], packetId: number, reasonCode
     if (reason !== '' && reasonCode >= 0x80) packet.properties = { reasonString: reason };
   }
   return packet;
+}
+
+/** Failure reason codes PUBACK and PUBREC may carry (5.0 §3.4.2.1, §3.5.2.1). */
+const PUBLISH_REFUSALS = new Set([0x80, 0x83, 0x87, 0x90, 0x91, 0x97, 0x99]);
+
+/** The reason code refusing a publish to `topic`, or null when it may go ahead. */
+function publishRefusal(topic: string, clientId: string, authorize: AuthorizePublish | undefined): number | null {
+  if (isDeniedTopic(topic)) return 0x87;
+  if (authorize === undefined) return null;
+  const verdict = authorize(clientId, topic);
+  if (verdict === true) return null;
+  if (verdict === false) return 0x87;
+  // A host returning a code no PUBACK/PUBREC may carry gets the generic refusal instead.
+  return PUBLISH_REFUSALS.has(verdict) ? verdict : 0x87;
 }
