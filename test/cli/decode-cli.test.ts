@@ -54,7 +54,7 @@ describe('npm run decode', () => {
   });
 
   it('goes on after a malformed packet whose framing is intact and lists every problem', () => {
-    const { out } = json(['30 03 00 01 2b', '62 02 00 01', 'd0 00']);
+    const { out } = json(['30 03 00 01 2b', '60 02 00 01', 'd0 00']);
     expect(out.errors.map((e: { rule: string }) => e.rule)).toEqual(['MQTT-3.3.2-2', 'MQTT-3.6.1-1']);
     expect(out.packets.map((p: { type: string }) => p.type)).toEqual(['PINGRESP']);
   });
