@@ -1,23 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { axeViolations, launchChromium } from '../support/browser.ts';
-import { serveDist } from '../support/static-server.ts';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { axeViolations } from '../support/browser.ts';
+import { useBuiltSite } from '../support/site.ts';
 
-let browser: Browser;
-let site: Awaited<ReturnType<typeof serveDist>>;
-
-beforeAll(async () => {
-  site = await serveDist();
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await site?.close();
-});
+const site = useBuiltSite();
 
 async function openAnimator(hash = '', reducedMotion: 'reduce' | 'no-preference' = 'no-preference'): Promise<{ page: Page; errors: string[] }> {
-  const page = await browser.newPage({ reducedMotion });
+  const page = await site.browser.newPage({ reducedMotion });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(`${site.url}/tools/qos-animator/${hash}`);
@@ -112,7 +101,7 @@ describe('the QoS animator in Chromium', () => {
   });
 
   it('runs on its own embed page', async () => {
-    const page = await browser.newPage();
+    const page = await site.browser.newPage();
     await page.goto(`${site.url}/embed/qos-animator/#pq=0&sq=0`);
     await page.getByTestId('step').click();
     await expect.poll(() => page.getByTestId('narration').textContent()).toContain('PUBLISH QoS 0');
