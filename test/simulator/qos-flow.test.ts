@@ -145,3 +145,17 @@ describe('a 5.0 broker that refuses the publish', () => {
     expect(flow.frames.some((f) => f.notes.some((n) => n.includes('ends the exchange')))).toBe(true);
   });
 });
+
+describe('narration in Chinese', () => {
+  it('tells the same QoS 1 duplicate story in Simplified Chinese', () => {
+    const actions = settle([S, S, S, DROP, S, cut('subscriber'), reconnect('subscriber')]);
+    const zh = replay(config({}), actions, createFlowBroker, 'zh');
+    const en = replay(config({}), actions, createFlowBroker, 'en');
+    const notes = zh.frames.flatMap((f) => f.notes).join('\n');
+    expect(notes).toContain('再次把消息交给应用程序（第 2 份）');
+    expect(notes).toContain('至少一次');
+    expect(notes).not.toMatch(/\b(the|and|with)\b/);
+    // Same flow, same number of sentences per frame: only the language differs.
+    expect(zh.frames.map((f) => f.notes.length)).toEqual(en.frames.map((f) => f.notes.length));
+  });
+});

@@ -13,6 +13,8 @@ export interface QosAnimatorProps {
   syncUrl?: boolean;
   /** Where "open in decoder" links point. */
   decoderPath?: string;
+  /** Language of the step-by-step narration. */
+  narration?: 'en' | 'zh';
 }
 
 const SPEEDS = [2000, 1200, 700, 350];
@@ -30,7 +32,7 @@ function usePrefersReducedMotion(): boolean {
 }
 
 /** The QoS 0/1/2 handshake animator: every arrow is a real packet between the real broker core and two simulated clients. */
-export default function QosAnimator({ labels, preset, syncUrl = true, decoderPath = '/tools/decode/' }: QosAnimatorProps) {
+export default function QosAnimator({ labels, preset, syncUrl = true, decoderPath = '/tools/decode/', narration = 'en' }: QosAnimatorProps) {
   const t: AnimatorLabels = { ...EN, ...labels };
   const id = useId();
   const [state, setState] = useState<AnimatorState>(() => initialState(preset));
@@ -56,7 +58,7 @@ export default function QosAnimator({ labels, preset, syncUrl = true, decoderPat
     if (window.location.hash !== hash) window.history.replaceState(null, '', hash);
   }, [state, syncUrl]);
 
-  const flow = useMemo(() => replay(state.config, state.actions.slice(0, state.cursor), createFlowBroker), [state.config, state.actions, state.cursor]);
+  const flow = useMemo(() => replay(state.config, state.actions.slice(0, state.cursor), createFlowBroker, narration), [state.config, state.actions, state.cursor, narration]);
   const frame: FlowFrame = flow.frames[flow.frames.length - 1]!;
   const history = flow.frames.filter((f) => f.arrow !== null);
 
