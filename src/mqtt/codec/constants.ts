@@ -29,7 +29,8 @@ export function reservedFlagsRule(type: PacketType, version: ProtocolVersion): s
   if (type === 'SUBSCRIBE') return 'MQTT-3.8.1-1';
   if (type === 'UNSUBSCRIBE') return 'MQTT-3.10.1-1';
   if (type === 'AUTH') return 'MQTT-3.15.1-1';
-  if (type === 'DISCONNECT' && version === 4) return 'MQTT-3.14.1-1';
+  // 3.1.1 and 5.0 both number DISCONNECT's reserved-bits rule MQTT-3.14.1-1.
+  if (type === 'DISCONNECT') return 'MQTT-3.14.1-1';
   return version === 5 ? 'MQTT-2.1.3-1' : 'MQTT-2.2.2-1';
 }
 

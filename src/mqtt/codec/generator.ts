@@ -8,7 +8,7 @@ import {
   reasonCodeFor, type PropertyContext,
 } from './constants.ts';
 import { InvalidPacketError } from './errors.ts';
-import { findTopicFilterProblem, findWildcard } from './topic-rules.ts';
+import { findTopicFilterProblem, findWildcard, wildcardInNameRule } from './topic-rules.ts';
 import { MAX_VARIABLE_BYTE_INTEGER, variableByteIntegerSize } from './variable-byte-integer.ts';
 import type {
   AuthPacket, ConnackPacket, ConnectPacket, DisconnectPacket, EncodeOptions, Packet, PacketType,
@@ -75,7 +75,9 @@ function allocateZeroed(size: number): Uint8Array {
 function encodePublish(p: PublishPacket, version: ProtocolVersion, allocate: (size: number) => Uint8Array): Uint8Array {
   const flags = publishFlags(p, version);
   if (!(version === 5 && p.topic === '' && p.properties?.topicAlias !== undefined)) {
-    checkTopicName(p.topic, 'topic', version, 'MQTT-3.3.2-2');
+    // Same rule as the parser: in 5.0 an empty topic is legal only with a Topic Alias.
+    if (version === 5 && p.topic === '') invalid('topic', 'MQTT-5.0 §3.3.2.1', 'The topic name is empty and there is no Topic Alias property to stand in for it');
+    checkTopicName(p.topic, 'topic', 'MQTT-3.3.2-2');
   }
   const topicLength = utf8Length(p.topic, 'topic', version);
   let propertiesLength = 0;
@@ -147,12 +149,11 @@ function writePacketId(w: BinaryWriter, packetId: number | undefined, rule: stri
   w.uint16(checkInteger(packetId, 0xffff, 'packetId', rule, 1));
 }
 
-function checkTopicName(topic: string, field: string, version: ProtocolVersion, rule: string): void {
+function checkTopicName(topic: string, field: string, rule: string): void {
   if (typeof topic !== 'string') invalid(field, 'MQTT-3.3.2-1', `${field} must be a string`);
   if (topic.length === 0) invalid(field, 'MQTT-4.7.3-1', `${field} is empty: topic names must be at least one character long`);
   const at = findWildcard(topic);
   if (at !== -1) invalid(field, rule, `${field} contains the wildcard '${topic[at]}' at character ${at + 1}; wildcards may appear only in topic filters`);
-  void version;
 }
 
 function checkTopicFilter(filter: string, field: string, version: ProtocolVersion): void {
@@ -190,7 +191,7 @@ function writeConnect(w: BinaryWriter, p: ConnectPacket): void {
   w.utf8(p.clientId ?? '', 'clientId');
   if (will !== undefined) {
     if (version === 5) writeProperties(w, will.properties, 'WILL', 'will.properties');
-    checkTopicName(will.topic, 'will.topic', version, 'MQTT-4.7.1-1');
+    checkTopicName(will.topic, 'will.topic', wildcardInNameRule(version));
     w.utf8(will.topic, 'will.topic');
     w.binary(will.payload ?? new Uint8Array(0), 'will.payload');
   }

@@ -8,7 +8,7 @@ import {
   reasonCodeFor, reasonCodeName, reservedFlagsRule, type PropertyContext,
 } from './constants.ts';
 import { IncompletePacketError, MalformedPacketError } from './errors.ts';
-import { findTopicFilterProblem, findWildcard } from './topic-rules.ts';
+import { findTopicFilterProblem, findWildcard, wildcardInNameRule } from './topic-rules.ts';
 import type {
   AuthPacket, BitField, ConnackPacket, ConnectPacket, DecodeOptions, DecodedPacket, DisconnectPacket,
   FieldSpan, Packet, PacketType, Properties, ProtocolVersion, PubAckLikePacket, PublishPacket, QoS,
@@ -317,10 +317,9 @@ function checkTopicName(topic: string, textOffset: number, field: string, versio
   }
   const at = findWildcard(topic);
   if (at !== -1) {
-    throw new MalformedPacketError(textOffset + utf8ByteOffset(topic, at), field, field === 'topic' ? 'MQTT-3.3.2-2' : 'MQTT-4.7.1-1',
+    throw new MalformedPacketError(textOffset + utf8ByteOffset(topic, at), field, field === 'topic' ? 'MQTT-3.3.2-2' : wildcardInNameRule(version),
       `The topic name contains the wildcard '${topic[at]}' at character ${at + 1}; wildcards may appear only in topic filters`);
   }
-  void version;
 }
 
 /** Byte offset of UTF-16 index `index` in the UTF-8 encoding of `text`. */
@@ -565,7 +564,7 @@ function parseProperties(reader: BinaryReader, context: PropertyContext, prefix:
     const key = definition.key;
     const repeatable = definition.repeatable && !(key === 'subscriptionIdentifiers' && context === 'SUBSCRIBE');
     if (!repeatable && properties[key] !== undefined) {
-      throw new MalformedPacketError(idOffset, `${path}.id`, 'MQTT-5.0 §2.2.2.2', `${definition.label} appears more than once in ${where}; it may appear only once`);
+      throw new MalformedPacketError(idOffset, `${path}.id`, key === 'subscriptionIdentifiers' ? 'MQTT-5.0 §3.8.2.1.2' : 'MQTT-5.0 §2.2.2.2', `${definition.label} appears more than once in ${where}; it may appear only once`);
     }
     const valueOffset = reader.pos;
     const valuePath = `${path}.value`;

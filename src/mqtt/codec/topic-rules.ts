@@ -12,6 +12,9 @@ export interface TopicRuleProblem {
   index: number;
 }
 
+/** The rule forbidding wildcards in a topic name: renumbered between 3.1.1 and 5.0. */
+export const wildcardInNameRule = (version: ProtocolVersion) => (version === 5 ? 'MQTT-4.7.0-1' : 'MQTT-4.7.1-1');
+
 /** Index of the first `+` or `#`, or -1. */
 export function findWildcard(topic: string): number {
   for (let i = 0; i < topic.length; i++) {
@@ -31,14 +34,14 @@ export function findTopicFilterProblem(filter: string, version: ProtocolVersion)
     const slash = filter.indexOf('/', 7);
     const group = slash === -1 ? filter.slice(7) : filter.slice(7, slash);
     if (group.length === 0) {
-      return { rule: 'MQTT-5.0 §4.8.2', message: 'The shared subscription has an empty ShareName: $share/ must be followed by a name of at least one character', index: 7 };
+      return { rule: 'MQTT-4.8.2-1', message: 'The shared subscription has an empty ShareName: $share/ must be followed by a name of at least one character', index: 7 };
     }
     const wildcard = findWildcard(group);
     if (wildcard !== -1) {
-      return { rule: 'MQTT-5.0 §4.8.2', message: `The ShareName "${group}" contains '${group[wildcard]}'; a ShareName must not contain '/', '+' or '#'`, index: 7 + wildcard };
+      return { rule: 'MQTT-4.8.2-2', message: `The ShareName "${group}" contains '${group[wildcard]}'; a ShareName must not contain '/', '+' or '#'`, index: 7 + wildcard };
     }
     if (slash === -1 || slash === filter.length - 1) {
-      return { rule: 'MQTT-5.0 §4.8.2', message: 'The shared subscription has no topic filter after $share/{ShareName}/', index: -1 };
+      return { rule: 'MQTT-4.8.2-2', message: 'The shared subscription has no topic filter after $share/{ShareName}/', index: -1 };
     }
     bodyStart = slash + 1;
     body = filter.slice(bodyStart);
@@ -49,10 +52,10 @@ export function findTopicFilterProblem(filter: string, version: ProtocolVersion)
     const startsLevel = i === 0 || body.charCodeAt(i - 1) === 0x2f;
     const endsLevel = i === body.length - 1 || body.charCodeAt(i + 1) === 0x2f;
     if (c === 0x2b && !(startsLevel && endsLevel)) {
-      return { rule: 'MQTT-4.7.1-3', message: `The '+' at character ${bodyStart + i + 1} shares its level with other characters; '+' must occupy a whole level`, index: bodyStart + i };
+      return { rule: version === 5 ? 'MQTT-4.7.1-2' : 'MQTT-4.7.1-3', message: `The '+' at character ${bodyStart + i + 1} shares its level with other characters; '+' must occupy a whole level`, index: bodyStart + i };
     }
     if (c === 0x23 && !(startsLevel && i === body.length - 1)) {
-      return { rule: 'MQTT-4.7.1-2', message: `The '#' at character ${bodyStart + i + 1} is not the whole last level; '#' must stand alone as the final level`, index: bodyStart + i };
+      return { rule: version === 5 ? 'MQTT-4.7.1-1' : 'MQTT-4.7.1-2', message: `The '#' at character ${bodyStart + i + 1} is not the whole last level; '#' must stand alone as the final level`, index: bodyStart + i };
     }
   }
   return null;
