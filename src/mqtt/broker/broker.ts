@@ -232,8 +232,8 @@ export class Broker {
    * copy to every matching subscription (3.1.1 MQTT-4.5.0-1). Returns how many copies went out.
    */
   route(message: Message): number {
-    const now = this.clock.now();
     if (message.retain) {
+      const now = this.clock.now();
       if (message.payload.length === 0) {
         // 3.1.1 MQTT-3.3.1-10/-11, 5.0 MQTT-3.3.1-6/-7: an empty retained message clears, and is not stored.
         if (this.retained.delete(message.topic)) this.emit({ type: 'retained-cleared', time: now, topic: message.topic, clientId: message.publisherClientId, why: 'empty-payload' });
@@ -254,10 +254,13 @@ export class Broker {
       const chosen = this.chooseSharedMember(match.value);
       if (chosen !== null) targets.push(chosen);
     }
-    this.emit({
-      type: 'message-published', time: now, clientId: message.publisherClientId, topic: message.topic, qos: message.qos,
-      retain: message.retain, payloadLength: message.payload.length, messageId: message.id, matched: targets.length,
-    });
+    // Built only when someone listens: this runs for every message.
+    if (this.events.wants('message-published')) {
+      this.events.emit({
+        type: 'message-published', time: this.clock.now(), clientId: message.publisherClientId, topic: message.topic, qos: message.qos,
+        retain: message.retain, payloadLength: message.payload.length, messageId: message.id, matched: targets.length,
+      });
+    }
     for (const { session, subscription } of targets) {
       offer(this, session, {
         message,

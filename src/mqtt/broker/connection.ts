@@ -47,6 +47,9 @@ const RULE_REASON_CODES: Readonly<Record<string, number>> = {
   'MQTT-3.3.2-8': 0x94, // Topic Alias 0
   'MQTT-3.8.3-4': 0x82, // No Local on a shared subscription is a Protocol Error
   'MQTT-5.0 §3.3.2.3.8': 0x82, // Subscription Identifier 0 is a Protocol Error
+  // A wildcard in a PUBLISH topic name (MQTT-3.3.2-2): the packet parses, its data is not allowed,
+  // which 5.0 §1.2 calls a Protocol Error, not a Malformed Packet. mosquitto answers 0x82 too.
+  'MQTT-3.3.2-2': 0x82,
 };
 
 export class BrokerConnection {
@@ -124,11 +127,14 @@ export class BrokerConnection {
     // `feed` also returns the packets completed before a malformed one in the same chunk: they
     // are handled first, as if they had arrived in a chunk of their own.
     const { packets, error } = this.decoder.feed(bytes);
+    // Every packet of one chunk arrived at the same time: one clock read per chunk, not per packet
+    // (a hot path: a busy publisher's chunk holds hundreds of PUBLISHes).
+    const now = packets.length > 0 ? this.broker.clock.now() : 0;
     for (const decoded of packets) {
       // MQTT-3.1.4-5 (3.1.1) / MQTT-3.1.4-6 (5.0): nothing after a refused CONNECT or a close is processed.
       if (this.isClosed) return;
       const packet = decoded.packet;
-      this.lastPacketAt = this.broker.clock.now();
+      this.lastPacketAt = now;
       this.broker.emitPacket(this, 'in', this.received.take(decoded.offset, decoded.length), packet);
       this.dispatch(packet);
     }
@@ -200,13 +206,12 @@ export class BrokerConnection {
     if (this.state === 'closed') return false;
     const message = delivery.message;
     const version = this.version;
-    const now = this.broker.clock.now();
     let properties: Properties | undefined;
     let aliasChoice = null;
     if (version === 5) {
       properties = message.properties === undefined ? {} : { ...message.properties };
-      const expiry = remainingExpiry(message, now);
-      if (expiry !== undefined) properties.messageExpiryInterval = expiry;
+      // The clock is read only for messages that expire (hot path: most don't).
+      if (message.expiresAt !== undefined) properties.messageExpiryInterval = remainingExpiry(message, this.broker.clock.now());
       // MQTT-3.3.4-3 / -5: each copy carries its subscription's identifier.
       if (delivery.subscriptionIdentifiers !== undefined) properties.subscriptionIdentifiers = delivery.subscriptionIdentifiers.slice();
       aliasChoice = this.aliasesOut.choose(message.topic);

@@ -18,9 +18,9 @@ export function sendQuota(broker: Broker, connection: BrokerConnection): number 
 
 /** Hands one delivery to a session: sent, queued or dropped. */
 export function offer(broker: Broker, session: Session, delivery: Delivery): void {
-  const now = broker.clock.now();
-  // 5.0 MQTT-3.3.2-5: an expired message is not delivered.
-  if (isExpired(delivery.message, now)) {
+  // 5.0 MQTT-3.3.2-5: an expired message is not delivered. (The clock is read only for messages
+  // that can expire: this runs once per message per subscriber.)
+  if (delivery.message.expiresAt !== undefined && isExpired(delivery.message, broker.clock.now())) {
     broker.emitDropped(session.clientId, delivery.message, delivery.qos, 'expired');
     return;
   }

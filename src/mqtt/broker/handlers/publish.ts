@@ -58,7 +58,8 @@ export function handlePublish(connection: BrokerConnection, packet: PublishPacke
     return;
   }
 
-  const now = broker.clock.now();
+  // When this packet arrived (set by the connection just before dispatch): no second clock read.
+  const now = connection.lastPacketAt;
   const refusal = publishRefusal(topic, connection.clientId ?? '', options.authorizePublish);
   if (refusal !== null) {
     // As mosquitto: $SYS/… is the broker's. 5.0 says so with a reason code; 3.1.1 has no way to,
