@@ -25,6 +25,11 @@ export default defineConfig({
             { slug: 'guides/packet-anatomy', translations: { 'zh-CN': 'MQTT 报文的结构' } },
             { slug: 'guides/remaining-length', translations: { 'zh-CN': '剩余长度' } },
             { slug: 'guides/qos', translations: { 'zh-CN': '服务质量（QoS）' } },
+            { slug: 'guides/sessions', translations: { 'zh-CN': '会话与 cleanSession' } },
+            { slug: 'guides/retained-messages', translations: { 'zh-CN': '保留消息' } },
+            { slug: 'guides/last-will', translations: { 'zh-CN': '遗嘱消息' } },
+            { slug: 'guides/keepalive', translations: { 'zh-CN': '心跳（Keepalive）' } },
+            { slug: 'guides/client-ids', translations: { 'zh-CN': '客户端标识符' } },
           ],
         },
         {
@@ -33,6 +38,7 @@ export default defineConfig({
           items: [
             { slug: 'tools/decode', label: 'Decode hex', translations: { 'zh-CN': '解码十六进制' } },
             { slug: 'tools/qos-animator', translations: { 'zh-CN': 'QoS 握手动画' } },
+            { slug: 'tools/broker-lab', translations: { 'zh-CN': 'Broker 实验室' } },
           ],
         },
       ],

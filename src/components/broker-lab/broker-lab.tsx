@@ -1,0 +1,328 @@
+/**
+ * The broker lab: real MQTT.js clients on this site's broker core running in the page (with a
+ * virtual clock), or on a real broker over WebSocket; a packet log with every byte; the broker's
+ * inside; and guided "predict, then run" experiments. The engine lives in src/mqtt/lab/; MQTT.js
+ * and the broker are loaded by runtime.ts once the island starts.
+ */
+import { useCallback, useEffect, useId, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { EXPERIMENTS, experimentById, type Params, type Step } from '../../mqtt/lab/experiments.ts';
+import { LAB_TEXT_EN, type LabText } from '../../mqtt/lab/experiment-text.ts';
+import type { Lab, LabView } from '../../mqtt/lab/lab.ts';
+import { defaultConnectSpec } from '../../mqtt/lab/types.ts';
+import { brokerUrlProblem, initialUrlState, isMixedContent, parse, serialize, type LabUrlState } from '../../mqtt/lab/url-state.ts';
+import { ClientCard } from './client-card.tsx';
+import { formatDuration, formatTime, randomTag } from './format.ts';
+import { Inspector } from './inspector.tsx';
+import { EN, type LabLabels } from './labels.ts';
+import { PacketLog } from './packet-log.tsx';
+import './broker-lab.css';
+
+type Runtime = typeof import('./runtime.ts');
+
+export interface BrokerLabProps {
+  labels?: Partial<LabLabels>;
+  /** Experiment words; a translated page passes its own. */
+  text?: LabText;
+  /** Ids of the experiments offered (a guide offers its own); default all. */
+  experiments?: string[];
+  /** The experiment selected at first, with parameters. */
+  preset?: { experiment: string; params?: Params };
+  /** Keep the state in the page's URL hash (the tool page and the embed); off for copies inside guides. */
+  syncUrl?: boolean;
+  /** Where packet rows link to, with #hex=…&v=…. */
+  decoderPath?: string;
+  /** Offer the real-broker mode. */
+  allowRealBroker?: boolean;
+  /** Milliseconds between the steps of a running experiment, so a person can follow. */
+  pace?: number;
+}
+
+interface RunState {
+  status: 'idle' | 'running' | 'done';
+  step: number;
+  outcome: string | null;
+  expected: string | null;
+  prediction: string | null;
+}
+
+const IDLE: RunState = { status: 'idle', step: -1, outcome: null, expected: null, prediction: null };
+const noSubscribe = () => () => {};
+const noView = () => null;
+
+export default function BrokerLab({
+  labels, text = LAB_TEXT_EN, experiments, preset, syncUrl = true, decoderPath = '/tools/hex-decoder/', allowRealBroker = true, pace = 700,
+}: BrokerLabProps) {
+  const t: LabLabels = { ...EN, ...labels };
+  const id = useId();
+  const offered = useMemo(() => EXPERIMENTS.filter((e) => experiments === undefined || experiments.includes(e.id)), [experiments]);
+  const firstState = useMemo(() => initialUrlState(preset?.experiment ?? offered[0]?.id, preset?.params), [preset?.experiment, offered]);
+  const [state, setState] = useState<LabUrlState>(firstState);
+  const [urlError, setUrlError] = useState<string | null>(null);
+  const [runtime, setRuntime] = useState<Runtime | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [lab, setLab] = useState<Lab | null>(null);
+  const [remoteUrl, setRemoteUrl] = useState<string | null>(null);
+  const [urlInput, setUrlInput] = useState(firstState.url);
+  const [urlProblem, setUrlProblem] = useState<string | null>(null);
+  const [tag] = useState(randomTag);
+  const [prediction, setPrediction] = useState<string | null>(null);
+  const [run, setRun] = useState<RunState>(IDLE);
+  const [pending, setPending] = useState(0);
+  const [errors, setErrors] = useState<Record<string, string | null>>({});
+  const cancelled = useRef(false);
+
+  const view: LabView | null = useSyncExternalStore(lab?.onChange ?? noSubscribe, lab?.getView ?? noView, noView);
+  const def = experimentById(state.experiment) ?? offered[0]!;
+  const expText = text.experiments[def.id]!;
+  const params = state.params;
+  const invalid = def.invalid?.(params) ?? null;
+  const steps = useMemo(() => def.steps(params), [def, params]);
+  const choices = expText.choices(params);
+  const running = run.status === 'running';
+  const remote = remoteUrl !== null;
+
+  // The heavy half (MQTT.js, the broker) loads after the controls are on screen.
+  useEffect(() => {
+    let live = true;
+    import('./runtime.ts').then((r) => { if (live) setRuntime(r); }, (error: unknown) => { if (live) setLoadError(String(error)); });
+    return () => { live = false; };
+  }, []);
+
+  // One lab per mode: the broker in the page, or clients pointed at a real broker.
+  useEffect(() => {
+    if (runtime === null) return;
+    const next = remoteUrl === null ? runtime.createMemoryLab() : runtime.createRemoteLab(remoteUrl, `mqttlab-${tag}`);
+    if (remoteUrl === null) next.reset(def.clients(params));
+    else next.reset(['A', 'B'].map((label) => ({ label, config: defaultConnectSpec(`mqttlab-${tag}-${label.toLowerCase()}`) })));
+    setLab(next);
+    setErrors({});
+    return () => next.dispose();
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- a new lab only when the runtime or the mode changes
+  }, [runtime, remoteUrl, tag]);
+
+  // The link's state, once, on mount.
+  useEffect(() => {
+    if (!syncUrl) return;
+    const hash = window.location.hash;
+    if (hash.length <= 1) return;
+    const parsed = parse(hash, firstState, offered.map((e) => e.id));
+    if (!parsed.ok) { setUrlError(parsed.error); return; }
+    setState(parsed.state);
+    setUrlInput(parsed.state.url);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [syncUrl]);
+
+  useEffect(() => {
+    if (!syncUrl) return;
+    const hash = `#${serialize({ ...state, mode: state.mode })}`;
+    if (window.location.hash !== hash) window.history.replaceState(null, '', hash);
+  }, [state, syncUrl]);
+
+  /** A different experiment or parameters: new question; a lab nobody has touched yet shows the new clients. */
+  const choose = (experiment: string, nextParams: Params) => {
+    const nextDef = experimentById(experiment)!;
+    setState((s) => ({ ...s, experiment, params: nextParams }));
+    setPrediction(null);
+    setRun(IDLE);
+    setUrlError(null);
+    if (lab !== null && !remote && lab.getView().log.length === 0 && nextDef.invalid?.(nextParams) == null) lab.reset(nextDef.clients(nextParams));
+  };
+
+  const act = useCallback((label: string | null, action: () => Promise<unknown> | unknown) => {
+    setPending((n) => n + 1);
+    if (label !== null) setErrors((e) => ({ ...e, [label]: null }));
+    Promise.resolve().then(action).catch((error: unknown) => {
+      const message = error instanceof Error ? error.message : String(error);
+      if (label !== null) setErrors((e) => ({ ...e, [label]: message }));
+    }).finally(() => setPending((n) => n - 1));
+  }, []);
+
+  const runExperiment = async () => {
+    if (lab === null || runtime === null || prediction === null || invalid !== null || remote) return;
+    cancelled.current = false;
+    setErrors({});
+    setRun({ status: 'running', step: 0, outcome: null, expected: null, prediction });
+    try {
+      const result = await runtime.runExperiment(lab, def, params, {
+        beforeStep: async (index) => {
+          setRun((r) => ({ ...r, step: index }));
+          if (index > 0) await new Promise((resolve) => window.setTimeout(resolve, pace));
+        },
+        cancelled: () => cancelled.current,
+      });
+      setRun({ status: result.completed ? 'done' : 'idle', step: steps.length, outcome: result.outcome, expected: result.expected, prediction });
+    } catch (error) {
+      setRun(IDLE);
+      setLoadError(error instanceof Error ? error.message : String(error));
+    }
+  };
+
+  const chooseBroker = () => {
+    const url = urlInput.trim();
+    const problem = brokerUrlProblem(url) ?? (isMixedContent(window.location.protocol, url)
+      ? 'this page was loaded over https, and browsers block unencrypted ws:// connections from it (mixed content). Use the broker’s wss:// address, or open the lab from http://localhost.'
+      : null);
+    setUrlProblem(problem === null ? null : `This URL cannot be used: ${problem}`);
+    if (problem !== null) return;
+    setState((s) => ({ ...s, mode: 'broker', url }));
+    setRun(IDLE);
+    setRemoteUrl(url);
+  };
+  const backToBrowser = () => {
+    setState((s) => ({ ...s, mode: 'browser' }));
+    setRemoteUrl(null);
+    setUrlProblem(null);
+  };
+
+  const configOf = (label: string) => view?.clients.find((c) => c.label === label)?.config ?? def.clients(params).find((c) => c.label === label)?.config;
+  const right = run.status === 'done' && run.outcome !== null && run.outcome === run.prediction;
+  const topicRoot = remote ? `mqttlab/${tag}` : 'lab';
+
+  return (
+    <div className="mqtt-lab not-content" data-testid="broker-lab" data-ready={lab !== null ? 'true' : 'false'} data-mode={remote ? 'broker' : 'browser'}>
+      {urlError && <p role="alert" className="mqtt-lab__error">{t.badLink}: {urlError}</p>}
+      {loadError && <p role="alert" className="mqtt-lab__error">{loadError}</p>}
+
+      {allowRealBroker && (
+        <fieldset className="mqtt-lab__mode">
+          <legend>{t.where}</legend>
+          <label className="mqtt-lab__check"><input type="radio" name={`${id}-mode`} checked={state.mode === 'browser'} onChange={backToBrowser} disabled={running} data-testid="mode-browser" />{t.modeBrowser}</label>
+          <label className="mqtt-lab__check"><input type="radio" name={`${id}-mode`} checked={state.mode === 'broker'} onChange={() => setState((s) => ({ ...s, mode: 'broker' }))} disabled={running} data-testid="mode-broker" />{t.modeBroker}</label>
+          {state.mode === 'broker' && (
+            <form className="mqtt-lab__url" onSubmit={(e) => { e.preventDefault(); chooseBroker(); }}>
+              <label>{t.brokerUrl}
+                <input value={urlInput} onChange={(e) => setUrlInput(e.target.value)} list={`${id}-brokers`} spellCheck={false} inputMode="url" maxLength={200} aria-describedby={`${id}-url-hint`} data-testid="broker-url" />
+              </label>
+              <datalist id={`${id}-brokers`}>
+                <option value="ws://127.0.0.1:9001" />
+                <option value="wss://test.mosquitto.org:8081" />
+                <option value="wss://broker.emqx.io:8084/mqtt" />
+                <option value="wss://broker.hivemq.com:8884/mqtt" />
+              </datalist>
+              <button type="submit" data-testid="use-broker">{t.useBroker}</button>
+              <p id={`${id}-url-hint`} className="mqtt-lab__hint">{t.brokerUrlHint}</p>
+              {urlProblem && <p role="alert" className="mqtt-lab__error" data-testid="url-problem">{urlProblem}</p>}
+            </form>
+          )}
+          {remote && <p className="mqtt-lab__note" data-testid="remote-note"><strong>{remoteUrl}</strong> — {t.remoteNote} {t.publicBrokerNote}</p>}
+        </fieldset>
+      )}
+
+      <section className="mqtt-lab__panel mqtt-lab__experiment" aria-labelledby={`${id}-exp`}>
+        <h3 id={`${id}-exp`}>{t.experiment}: {expText.title}</h3>
+        {remote ? <p className="mqtt-lab__note">{t.experimentsOnlyInBrowser}</p> : (
+          <>
+            <div className="mqtt-lab__toolbar">
+              {offered.length > 1 && (
+                <label className="mqtt-lab__inline">{t.chooseExperiment}
+                  <select value={def.id} onChange={(e) => { const d = experimentById(e.target.value)!; choose(d.id, Object.fromEntries(d.params.map((p) => [p.key, p.default]))); }} disabled={running} data-testid="experiment">
+                    {offered.map((e) => <option key={e.id} value={e.id}>{text.experiments[e.id]!.title}</option>)}
+                  </select>
+                </label>
+              )}
+              {def.params.map((param) => {
+                const words = expText.params[param.key]!;
+                return (
+                  <label key={param.key} className="mqtt-lab__inline">{words.label}
+                    <select value={params[param.key]} onChange={(e) => choose(def.id, { ...params, [param.key]: e.target.value })} disabled={running} data-testid={`param-${param.key}`}>
+                      {param.options.map((o) => <option key={o} value={o}>{words.options[o] ?? o}</option>)}
+                    </select>
+                  </label>
+                );
+              })}
+            </div>
+            {invalid !== null ? <p className="mqtt-lab__error">{invalid}</p> : (
+              <>
+                <p className="mqtt-lab__setup">{expText.setup(params)}</p>
+                <fieldset className="mqtt-lab__predict" disabled={running}>
+                  <legend>{t.predict}: {expText.question(params)}</legend>
+                  {def.choices(params).map((choice) => (
+                    <label key={choice} className="mqtt-lab__check">
+                      <input type="radio" name={`${id}-predict`} value={choice} checked={prediction === choice} onChange={() => setPrediction(choice)} data-testid={`predict-${choice}`} />
+                      {choices[choice] ?? choice}
+                    </label>
+                  ))}
+                </fieldset>
+                <div className="mqtt-lab__toolbar">
+                  <button type="button" className="mqtt-lab__primary" onClick={runExperiment} disabled={running || prediction === null || lab === null} aria-describedby={prediction === null ? `${id}-pick` : undefined} data-testid="run">{running ? t.running : t.run}</button>
+                  {running && <button type="button" onClick={() => { cancelled.current = true; }}>{t.stop}</button>}
+                  {prediction === null && <span id={`${id}-pick`} className="mqtt-lab__hint">{t.pickFirst}</span>}
+                </div>
+                <details className="mqtt-lab__steps" open={running || run.status === 'done'}>
+                  <summary>{t.steps} ({steps.length})</summary>
+                  <ol data-testid="steps">
+                    {steps.map((step: Step, i) => {
+                      const state = run.status === 'idle' ? '' : i < run.step || run.status === 'done' ? 'done' : i === run.step ? 'current' : '';
+                      return <li key={i} className={state ? `mqtt-lab__step--${state}` : undefined} aria-current={state === 'current' ? 'step' : undefined}>{text.step(step, configOf)}</li>;
+                    })}
+                  </ol>
+                </details>
+              </>
+            )}
+            <div className="mqtt-lab__outcome" role="status" data-testid="outcome">
+              {running && <p>{t.stepOf(run.step + 1, steps.length)}: {text.step(steps[run.step]!, configOf)}</p>}
+              {run.status === 'done' && run.outcome !== null && (
+                <>
+                  <p className={right ? 'mqtt-lab__right' : 'mqtt-lab__wrong'}>
+                    <strong>{right ? t.right : t.wrong}</strong> {t.youPredicted}: {choices[run.prediction!] ?? run.prediction}. {t.theLabSaw}: <strong data-testid="observed">{choices[run.outcome] ?? run.outcome}</strong>.
+                  </p>
+                  <p>{expText.explain(params, run.outcome)}</p>
+                  {run.outcome !== run.expected && <p className="mqtt-lab__error">{t.unexpected}</p>}
+                </>
+              )}
+            </div>
+          </>
+        )}
+      </section>
+
+      {view === null ? <p className="mqtt-lab__muted" aria-live="polite">{t.loading}</p> : (
+        <>
+          <ClockBar view={view} lab={lab!} t={t} disabled={running || pending > 0} act={act} />
+          <section className="mqtt-lab__clients" aria-labelledby={`${id}-clients`}>
+            <div className="mqtt-lab__toolbar">
+              <h3 id={`${id}-clients`}>{t.clients}</h3>
+              <button type="button" onClick={() => act(null, () => lab!.addClient())} disabled={running || view.clients.length >= 6} data-testid="add-client">{t.addClient}</button>
+            </div>
+            <p className="mqtt-lab__hint">{t.leaveHint}</p>
+            <div className="mqtt-lab__client-grid">
+              {view.clients.map((client) => (
+                <ClientCard key={`${remote ? `broker-${remoteUrl}` : 'browser'}-${client.label}`} client={client} lab={lab!} t={t} busy={running} canRemove={view.clients.length > 1} topicRoot={topicRoot} act={act} error={errors[client.label] ?? null} />
+              ))}
+            </div>
+          </section>
+          <PacketLog log={view.log} labels={view.clients.map((c) => c.label)} t={t} decoderPath={decoderPath} remote={remote} />
+          <Inspector snapshot={view.snapshot} time={view.time} t={t} />
+        </>
+      )}
+    </div>
+  );
+}
+
+function ClockBar({ view, lab, t, disabled, act }: { view: LabView; lab: Lab; t: LabLabels; disabled: boolean; act: (label: string | null, action: () => Promise<unknown> | unknown) => void }) {
+  const id = useId();
+  const [now, setNow] = useState(view.time);
+  // Real time ticks on its own in real-broker mode.
+  useEffect(() => {
+    if (view.mode !== 'remote') { setNow(view.time); return; }
+    setNow(lab.now());
+    const timer = window.setInterval(() => setNow(lab.now()), 1000);
+    return () => window.clearInterval(timer);
+  }, [view.mode, view.time, lab]);
+  if (view.mode === 'remote') {
+    return <p className="mqtt-lab__clock" data-testid="clock">{t.realTime}: <strong>{formatTime(now)}</strong></p>;
+  }
+  const deadline = view.nextDeadline;
+  return (
+    <section className="mqtt-lab__clock" aria-labelledby={`${id}-h`} data-testid="clock">
+      <h3 id={`${id}-h`} className="mqtt-lab__clock-title">{t.clock}</h3>
+      <span>{t.timeNow}: <strong data-testid="clock-time">{formatTime(view.time)}</strong></span>
+      <span className="mqtt-lab__toolbar" role="group" aria-label={t.clock}>
+        <button type="button" onClick={() => act(null, () => lab.advance(1000))} disabled={disabled} data-testid="plus-1s">{t.plus1s}</button>
+        <button type="button" onClick={() => act(null, () => lab.advance(10_000))} disabled={disabled} data-testid="plus-10s">{t.plus10s}</button>
+        <button type="button" onClick={() => act(null, () => lab.advance(60_000))} disabled={disabled} data-testid="plus-1min">{t.plus1min}</button>
+        <button type="button" onClick={() => act(null, () => lab.advanceToNextDeadline())} disabled={disabled || deadline === null} data-testid="to-deadline">{t.toDeadline}</button>
+      </span>
+      <span className="mqtt-lab__hint" data-testid="next-deadline">{deadline === null ? t.noDeadline : <>{t.nextDeadline}: {formatTime(deadline.time)} ({t.inTime} {formatDuration(deadline.time - view.time)}) — {deadline.what}</>}</span>
+    </section>
+  );
+}

@@ -1,0 +1,303 @@
+/**
+ * The broker lab in Chromium: a guided experiment run as a user would (offline QoS 1 with a
+ * persistent session, queued and delivered, seen in the log and the inspector), the virtual clock,
+ * URL state, and the real-broker mode against a mosquitto websockets listener started here.
+ */
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { createServer as createTcpServer, type Socket } from 'node:net';
+import { extname, join, normalize } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { axeViolations, launchChromium } from '../support/browser.ts';
+import { freePort, startMosquitto, type Mosquitto } from '../support/mosquitto.ts';
+import { serveDist } from '../support/static-server.ts';
+import { ensureDebianPackages } from '../support/system-packages.ts';
+import { startNodeBroker } from '../../src/cli/node-broker.ts';
+
+let browser: Browser;
+let site: { url: string; close: () => Promise<void> };
+
+/** BROKER_LAB_DIST=/some/dir serves another build (to test without touching dist/). */
+async function serve(): Promise<{ url: string; close: () => Promise<void> }> {
+  const root = process.env.BROKER_LAB_DIST;
+  if (root === undefined) return serveDist();
+  const server = createServer((request, response) => {
+    let file = normalize(join(root, decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname)));
+    if (!file.startsWith(root)) { response.writeHead(403).end(); return; }
+    if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
+    if (!existsSync(file)) { response.writeHead(404).end(); return; }
+    const type = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml' }[extname(file)];
+    response.writeHead(200, { 'content-type': type ?? 'application/octet-stream' });
+    createReadStream(file).pipe(response);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address() as { port: number };
+  return { url: `http://127.0.0.1:${address.port}`, close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }) };
+}
+
+beforeAll(async () => {
+  site = await serve();
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await site?.close();
+});
+
+async function openLab(path = '/tools/broker-lab/', options: { width?: number } = {}): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage({ viewport: { width: options.width ?? 1200, height: 900 } });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${site.url}${path}`);
+  // The island hydrates, then loads MQTT.js and the broker.
+  await page.locator('[data-testid="broker-lab"][data-ready="true"]').waitFor({ timeout: 20_000 });
+  return { page, errors };
+}
+
+const logRows = (page: Page, selector = '') => page.locator(`[data-testid="packet-log"] tbody tr${selector}`);
+
+describe('the broker lab in Chromium', () => {
+  it('runs the offline QoS 1 experiment by keyboard: queued while offline, delivered on reconnect', async () => {
+    const { page, errors } = await openLab();
+    await page.getByTestId('param-version').selectOption('3.1.1');
+    await page.getByTestId('param-session').selectOption('persistent');
+    await page.getByTestId('param-qos').selectOption('1');
+    await page.getByTestId('param-sub').selectOption('offline');
+    // The run button waits for a prediction.
+    expect(await page.getByTestId('run').isDisabled()).toBe(true);
+    await page.getByTestId('predict-delivered').focus();
+    await page.keyboard.press('Space');
+    await page.getByTestId('run').focus();
+    await page.keyboard.press('Enter');
+    const outcome = page.getByTestId('outcome');
+    await expect.poll(() => outcome.textContent(), { timeout: 20_000 }).toContain('The lab saw');
+    expect(await page.getByTestId('observed').textContent()).toBe('Yes, B receives it');
+    expect(await outcome.textContent()).toContain('Right!');
+    expect(await outcome.textContent()).toContain('Session Present = 1');
+
+    // The log: the broker queued the message for the offline subscriber, then delivered it.
+    expect(await logRows(page, '[data-type="message-queued"]').textContent()).toContain('queued lab/news for subscriber (offline; 1 waiting)');
+    const delivery = logRows(page, '[data-type="PUBLISH"][data-label="B"][data-direction="to-client"]');
+    expect(await delivery.count()).toBe(1);
+    expect(await delivery.locator('a').getAttribute('href')).toMatch(/^\/tools\/hex-decoder\/#hex=32[0-9a-f]+&v=3\.1\.1$/);
+    expect(await page.getByTestId('received-B').textContent()).toContain('“hello” QoS 1');
+
+    // By hand now: B leaves, A publishes, and the inspector shows the message waiting in B's session.
+    await page.getByTestId('disconnect-B').click();
+    await expect.poll(() => page.getByTestId('status-B').textContent()).toContain('offline');
+    await page.getByTestId('payload-A').fill('second');
+    await page.getByTestId('pubqos-A').selectOption('1');
+    await page.getByTestId('publish-A').click();
+    await expect.poll(() => page.getByTestId('session-queue-subscriber').textContent()).toContain('“second” QoS 1');
+    expect(await page.getByTestId('session-state-subscriber').textContent()).toContain('offline');
+    await page.getByTestId('connect-B').click();
+    await expect.poll(() => page.getByTestId('received-B').textContent()).toContain('“second” QoS 1');
+    expect(await page.getByTestId('session-queue-subscriber').textContent()).toBe('none');
+    expect(await page.getByTestId('client-B').textContent()).toContain('Session Present: 1');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('watches keepalive expiry fire the will on the virtual clock', async () => {
+    const { page } = await openLab('/tools/broker-lab/#x=keepalive&client=silent');
+    expect(await page.getByTestId('experiment').inputValue()).toBe('keepalive');
+    await page.getByTestId('predict-15').check();
+    await page.getByTestId('run').click();
+    await expect.poll(() => page.getByTestId('observed').textContent().catch(() => ''), { timeout: 20_000 }).toBe('After 15 s');
+    const expired = logRows(page, '[data-type="keepalive-expired"]');
+    expect(await expired.locator('td').first().textContent()).toBe('15.000 s');
+    expect(await page.getByTestId('received-B').textContent()).toContain('“offline”');
+
+    // The clock by hand: A again, silent, and "to the next deadline" lands on 1.5 × keepalive.
+    await page.getByTestId('connect-A').click();
+    await expect.poll(() => page.getByTestId('status-A').textContent()).toContain('online');
+    await page.getByTestId('silence-A').click();
+    expect(await page.getByTestId('next-deadline').textContent()).toContain('keepalive of A (sensor-1) runs out');
+    await page.getByTestId('to-deadline').click();
+    await expect.poll(() => page.getByTestId('status-A').textContent()).toContain('offline');
+    expect(await page.getByTestId('clock-time').textContent()).toBe('1:15.000');
+    await page.close();
+  });
+
+  it('keeps the experiment in the URL and explains a tampered link', async () => {
+    const { page } = await openLab();
+    await page.getByTestId('experiment').selectOption('retained');
+    await page.getByTestId('param-action').selectOption('clear');
+    await expect.poll(() => page.url()).toContain('#x=retained&action=clear');
+    await page.reload();
+    await page.locator('[data-testid="broker-lab"][data-ready="true"]').waitFor();
+    expect(await page.getByTestId('param-action').inputValue()).toBe('clear');
+    await page.close();
+
+    const tampered = await openLab('/tools/broker-lab/#x=session&qos=7&url=%3Cimg%3E');
+    await expect.poll(() => tampered.page.getByRole('alert').first().textContent()).toContain('must be one of 0, 1, 2');
+    expect(await tampered.page.locator('[data-testid="broker-lab"] img').count()).toBe(0);
+    expect(tampered.errors).toEqual([]);
+    await tampered.page.close();
+  });
+
+  it('has no axe-core violations, on a desktop and at phone width', async () => {
+    for (const width of [1200, 375]) {
+      const { page } = await openLab('/tools/broker-lab/', { width });
+      await page.getByTestId('predict-delivered').check();
+      await page.getByTestId('run').click();
+      await expect.poll(() => page.getByTestId('outcome').textContent(), { timeout: 20_000 }).toContain('The lab saw');
+      await page.locator('[data-testid="broker-lab"] details').evaluateAll((all) => all.forEach((d) => { (d as HTMLDetailsElement).open = true; }));
+      const violations = await axeViolations(page, '[data-testid="broker-lab"]');
+      expect(violations.map((v) => `${width}px ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join('; ')})`)).toEqual([]);
+      // Usable at 375 px: nothing but the log's own scroller is wider than the screen.
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+      await page.close();
+    }
+  }, 60_000);
+
+  it('runs each guide\'s experiment in place, with no axe-core violations', async () => {
+    const guides: Array<[string, string, string]> = [
+      ['/guides/sessions/', 'delivered', 'Yes, B receives it'],
+      ['/guides/retained-messages/', 'last', '“21.5”, the retained message'],
+      ['/guides/last-will/', 'sent', 'Yes, the broker publishes the will'],
+      ['/guides/keepalive/', '15', 'After 15 s'],
+      ['/guides/client-ids/', 'refused', 'Refuses the connection'],
+    ];
+    for (const [path, prediction, observed] of guides) {
+      const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.goto(`${site.url}${path}`);
+      // client:visible: the lab starts when it scrolls into view.
+      const lab = page.locator('[data-testid="broker-lab"]').first();
+      await lab.scrollIntoViewIfNeeded();
+      await page.locator('[data-testid="broker-lab"][data-ready="true"]').first().waitFor({ timeout: 20_000 });
+      await lab.getByTestId(`predict-${prediction}`).check();
+      await lab.getByTestId('run').click();
+      await expect.poll(() => lab.getByTestId('observed').textContent().catch(() => ''), { timeout: 20_000 }).toBe(observed);
+      // Guides leave the page's URL alone.
+      expect(page.url()).toBe(`${site.url}${path}`);
+      const violations = await axeViolations(page, '[data-testid="broker-lab"]');
+      expect(violations.map((v) => `${path} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join('; ')})`)).toEqual([]);
+      expect(errors).toEqual([]);
+      await page.close();
+    }
+  }, 120_000);
+
+  it('runs on its own embed page', async () => {
+    const { page } = await openLab('/embed/broker-lab/#x=downgrade&pub=2&sub=0');
+    await page.getByTestId('predict-0').check();
+    await page.getByTestId('run').click();
+    await expect.poll(() => page.getByTestId('observed').textContent().catch(() => ''), { timeout: 20_000 }).toBe('QoS 0');
+    await page.close();
+  });
+});
+
+describe('the broker lab against a real mosquitto over WebSocket', () => {
+  let mosquitto: Mosquitto | null = null;
+
+  beforeAll(async () => {
+    const install = ensureDebianPackages({ mosquitto: 'mosquitto' });
+    if (!install.ok) throw new Error(`mosquitto is needed for this test and could not be installed:\n${install.log.slice(-2000)}`);
+    mosquitto = await startMosquitto({ websockets: true });
+  });
+
+  afterAll(async () => {
+    await mosquitto?.stop();
+  });
+
+  async function useBroker(page: Page, url: string): Promise<void> {
+    await page.getByTestId('mode-broker').check();
+    await page.getByTestId('broker-url').fill(url);
+    await page.getByTestId('use-broker').click();
+    await page.locator('[data-testid="broker-lab"][data-mode="broker"][data-ready="true"]').waitFor();
+    await page.getByTestId('remote-note').waitFor();
+  }
+
+  it('connects two clients and shows a message flow with the real bytes', async () => {
+    const { page, errors } = await openLab();
+    await useBroker(page, `ws://127.0.0.1:${mosquitto!.wsPort}`);
+    expect(await page.getByTestId('inspector-unavailable').textContent()).toContain('unavailable');
+    await page.getByTestId('connect-A').click();
+    await page.getByTestId('connect-B').click();
+    await expect.poll(() => page.getByTestId('status-A').textContent(), { timeout: 10_000 }).toContain('online');
+    await expect.poll(() => page.getByTestId('status-B').textContent(), { timeout: 10_000 }).toContain('online');
+    await page.getByTestId('subscribe-B').click();
+    await expect.poll(() => page.getByTestId('client-B').textContent(), { timeout: 10_000 }).toContain('granted 1');
+    await page.getByTestId('payload-A').fill('over the wire');
+    await page.getByTestId('publish-A').click();
+    await expect.poll(() => page.getByTestId('received-B').textContent().catch(() => ''), { timeout: 10_000 }).toContain('“over the wire” QoS 1');
+
+    // The bytes were captured at the clients: A's PUBLISH out, mosquitto's PUBACK, B's copy in.
+    await expect.poll(() => logRows(page, '[data-type="PUBACK"][data-label="A"][data-direction="to-client"]').count()).toBe(1);
+    const out = logRows(page, '[data-type="PUBLISH"][data-label="A"][data-direction="to-broker"]');
+    const inbound = logRows(page, '[data-type="PUBLISH"][data-label="B"][data-direction="to-client"]');
+    expect(await out.locator('td').last().textContent()).toContain('"over the wire"');
+    const href = await inbound.locator('a').getAttribute('href');
+    const hex = /#hex=([0-9a-f]+)/.exec(href ?? '')![1]!;
+    // 0x32: PUBLISH, QoS 1; then the topic and the payload, as mosquitto sent them.
+    expect(hex.startsWith('32')).toBe(true);
+    expect(Buffer.from(hex, 'hex').toString('latin1')).toContain('over the wire');
+    const connack = logRows(page, '[data-type="CONNACK"][data-label="A"]');
+    expect(await connack.locator('a').getAttribute('href')).toContain('#hex=20020000');
+    expect(mosquitto!.log()).toContain('Received PUBLISH from mqttlab-');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('says what went wrong when nothing listens at the address', async () => {
+    const { page } = await openLab();
+    await useBroker(page, `ws://127.0.0.1:${await freePort()}`);
+    await page.getByTestId('connect-A').click();
+    await expect.poll(() => page.getByTestId('error-A').textContent().catch(() => ''), { timeout: 15_000 }).toContain('Could not open a WebSocket');
+    expect(await page.getByTestId('status-A').textContent()).toContain('offline');
+    await page.close();
+  });
+
+  it('refuses URLs a browser cannot use, before trying', async () => {
+    const { page } = await openLab();
+    await page.getByTestId('mode-broker').check();
+    await page.getByTestId('broker-url').fill('mqtt://test.mosquitto.org:1883');
+    await page.getByTestId('use-broker').click();
+    expect(await page.getByTestId('url-problem').textContent()).toContain('web pages cannot open');
+    expect(await page.locator('[data-testid="broker-lab"]').getAttribute('data-mode')).toBe('browser');
+    await page.close();
+  });
+
+  it('explains a refused CONNECT (not authorized) and connects once credentials are given', async () => {
+    const guarded = await startNodeBroker({ port: null, wsPort: 0, broker: { authenticate: (_id, user, password) => user === 'lab' && new TextDecoder().decode(password) === 'secret' } });
+    try {
+      const { page } = await openLab();
+      await useBroker(page, `ws://127.0.0.1:${guarded.wsPort}/mqtt`);
+      await page.getByTestId('connect-A').click();
+      await expect.poll(() => page.getByTestId('error-A').textContent().catch(() => ''), { timeout: 10_000 }).toContain('CONNACK 0x04 bad user name or password');
+      expect(await page.getByTestId('status-A').textContent()).toContain('offline');
+      const card = page.getByTestId('client-A');
+      await card.locator('summary').click();
+      await card.getByLabel('User name').fill('lab');
+      await card.getByLabel('Password').fill('secret');
+      await page.getByTestId('connect-A').click();
+      await expect.poll(() => page.getByTestId('status-A').textContent(), { timeout: 10_000 }).toContain('online');
+      expect(await page.getByTestId('error-A').count()).toBe(0);
+      await page.close();
+    } finally {
+      await guarded.close();
+    }
+  });
+
+  it('gives up with a clear message when the address never answers', async () => {
+    // Accepts TCP connections and says nothing: the WebSocket handshake never completes.
+    const sockets = new Set<Socket>();
+    const silent = createTcpServer((socket) => { sockets.add(socket); socket.on('error', () => {}); });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const { page } = await openLab();
+      await useBroker(page, `ws://127.0.0.1:${(silent.address() as { port: number }).port}`);
+      await page.getByTestId('connect-A').click();
+      await expect.poll(() => page.getByTestId('error-A').textContent().catch(() => ''), { timeout: 15_000 }).toContain('timed out');
+      await expect.poll(() => page.getByTestId('status-A').textContent()).toContain('offline');
+      await page.close();
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
+  });
+});
