@@ -200,7 +200,7 @@ export default function QosAnimator({ labels, preset, syncUrl = true, decoderPat
           })}
         </ol>
         {frame.inFlight.length > 0 && (
-          <p className="mqtt-qos__wire">{t.onTheWire}: {frame.inFlight.map((p) => `${p.type} ${p.from} → ${p.to}${p.held ? ` (${t.held})` : ''}`).join(', ')}</p>
+          <p className="mqtt-qos__wire">{t.onTheWire}: {frame.inFlight.map((p) => `${p.type} ${lanes[column(p.from)]?.label ?? p.from} → ${lanes[column(p.to)]?.label ?? p.to}${p.held ? ` (${t.held})` : ''}`).join(', ')}</p>
         )}
       </div>
 

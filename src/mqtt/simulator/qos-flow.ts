@@ -180,13 +180,15 @@ export class QosFlow {
           : say('With a clean session, the broker throws the session away when the connection ends; whatever was unfinished is lost.', '使用清除会话时，连接一断，代理服务器就丢弃会话；所有未完成的交互都丢失了。'));
         break;
       }
-      case 'reconnect':
+      case 'reconnect': {
         if (this.network.isOpen(action.client)) this.network.cut(action.client);
         this.network.open(action.client);
+        const flag = this.config.version === 5 ? 'Clean Start' : 'Clean Session';
         notes = [this.config.persistent
-          ? say(`The ${action.client} connects again with Clean Session 0: it asks to resume its session.`, `${PARTY_ZH[action.client]}以 Clean Session 0 重新连接：请求恢复原来的会话。`)
-          : say(`The ${action.client} connects again with Clean Session 1: a fresh start.`, `${PARTY_ZH[action.client]}以 Clean Session 1 重新连接：从头开始。`)];
+          ? say(`The ${action.client} connects again with ${flag} 0: it asks to resume its session.`, `${PARTY_ZH[action.client]}以 ${flag} 0 重新连接：请求恢复原来的会话。`)
+          : say(`The ${action.client} connects again with ${flag} 1: a fresh start.`, `${PARTY_ZH[action.client]}以 ${flag} 1 重新连接：从头开始。`)];
         break;
+      }
     }
     const frame = this.frame(action, result, notes);
     this.frames.push(frame);
@@ -198,7 +200,7 @@ export class QosFlow {
     const p = packet.packet;
     const en = `${describePacket(p)} from ${packet.from} to ${packet.to}`;
     const zh = `${describePacket(p)}，从${PARTY_ZH[packet.from]}到${PARTY_ZH[packet.to]}`;
-    if (fate === 'dropped') return [say(`${en}: lost by the network.`, `${zh}：被网络丢失。`), lossConsequence(say, p, packet.from)];
+    if (fate === 'dropped') return [say(`${en}: lost by the network.`, `${zh}：被网络丢失。`), lossConsequence(say, p, packet.from, this.config.persistent)];
     if (fate === 'delayed') return [say(`${en}: held back by the network; packets behind it on this connection wait too.`, `${zh}：被网络扣留；这个连接上排在它后面的报文也得等着。`)];
     const notes = [fate === 'duplicated' ? say(`${en}: delivered, and a second copy follows.`, `${zh}：已送达，后面还跟着一份副本。`) : say(`${en}.`, `${zh}。`)];
     if (packet.to === BROKER) notes.push(...brokerNarration(say, p, this.config, packet.from, this.releasedByLastStep(p)));
@@ -245,14 +247,15 @@ export class QosFlow {
   }
 }
 
-function lossConsequence(say: Say, p: Packet, from: string): string {
+function lossConsequence(say: Say, p: Packet, from: string, persistent: boolean): string {
   switch (p.type) {
     case 'PUBLISH':
       return p.qos === 0
         ? say('At QoS 0 nobody will notice or resend it: the message is simply gone.', 'QoS 0 下没有人会察觉，也没有人会重发：这条消息就这样没了。')
-        : say(`The ${from} still holds the message and will resend it with DUP=1 when its session resumes on a new connection; MQTT never resends on a timer within one connection.`,
-          `${PARTY_ZH[from]}仍保留着这条消息，会在新连接上恢复会话时以 DUP=1 重发；MQTT 从不在同一个连接内按定时器重发。`);
+        : say(`The ${from} still holds the message and will resend it with DUP=1 if its session resumes on a new connection; within one connection it does not resend (MQTT 5.0 forbids it).`,
+          `${PARTY_ZH[from]}仍保留着这条消息，若在新连接上恢复会话，会以 DUP=1 重发；在同一个连接内它不会重发（MQTT 5.0 明确禁止）。`);
     case 'PUBACK':
+      if (!persistent) return say('The sender of the PUBLISH cannot tell whether it arrived. With a clean session it will not get a chance to resend: if the connection ends, the message is discarded with the session.', 'PUBLISH 的发送方无法知道它是否送达。使用清除会话时，它没有机会重发：连接一断，消息就随会话一起被丢弃。');
       return say('The sender of the PUBLISH cannot tell whether it arrived, so it keeps it and will resend it after reconnecting. If the receiver already delivered it, that resend is a duplicate: this is why QoS 1 is "at least once".',
         'PUBLISH 的发送方无法知道它是否送达，所以继续保留，并在重连后重发。如果接收方已经投递过它，这次重发就是重复消息：这就是 QoS 1 "至少一次" 的含义。');
     case 'PUBREC':
