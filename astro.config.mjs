@@ -15,7 +15,7 @@ export default defineConfig({
         'zh-cn': { label: '简体中文', lang: 'zh-CN' },
       },
       markdown: { processedDirs: ['./content/docs'] },
-      customCss: ['./src/styles/widgets.css'],
+      customCss: ['./src/styles/widgets.css', './src/styles/packet-widgets.css'],
       // An ordered course, written out: autogenerate finds nothing in a glob-loaded folder.
       sidebar: [
         {
@@ -36,7 +36,9 @@ export default defineConfig({
           label: 'Tools',
           translations: { 'zh-CN': '工具' },
           items: [
-            { slug: 'tools/decode', label: 'Decode hex', translations: { 'zh-CN': '解码十六进制' } },
+            { slug: 'tools/hex-decoder', label: 'Hex decoder', translations: { 'zh-CN': '十六进制解码器' } },
+            { slug: 'tools/packet-builder', label: 'Packet builder', translations: { 'zh-CN': '报文构建器' } },
+            { slug: 'tools/decode', label: 'Quick decode', translations: { 'zh-CN': '快速解码' } },
             { slug: 'tools/qos-animator', translations: { 'zh-CN': 'QoS 握手动画' } },
             { slug: 'tools/broker-lab', translations: { 'zh-CN': 'Broker 实验室' } },
           ],

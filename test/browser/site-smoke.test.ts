@@ -23,7 +23,7 @@ describe('the built site in Chromium', () => {
   it('serves an English home page that says what the site is', async () => {
     const page = await open('/');
     await expect(page.locator('h1').first().textContent()).resolves.toContain('MQTT Lab');
-    expect(await page.locator('main').textContent()).toContain('packet decoder');
+    expect(await page.locator('main').textContent()).toContain('Hex decoder');
     await page.close();
   });
 

@@ -32,7 +32,7 @@ function usePrefersReducedMotion(): boolean {
 }
 
 /** The QoS 0/1/2 handshake animator: every arrow is a real packet between the real broker core and two simulated clients. */
-export default function QosAnimator({ labels, preset, syncUrl = true, decoderPath = '/tools/decode/', narration = 'en' }: QosAnimatorProps) {
+export default function QosAnimator({ labels, preset, syncUrl = true, decoderPath = '/tools/hex-decoder/', narration = 'en' }: QosAnimatorProps) {
   const t: AnimatorLabels = { ...EN, ...labels };
   const id = useId();
   const [state, setState] = useState<AnimatorState>(() => initialState(preset));

@@ -1,0 +1,464 @@
+/**
+ * The hex decoder island: paste bytes (or pick an example), get every packet of the stream on a
+ * client/broker sequence diagram with its verdict, and the selected packet as a synced hex grid,
+ * field tree and field details. Large pastes decode in a Web Worker; only visible rows render.
+ */
+import { useCallback, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import '../../styles/packet-widgets.css';
+import {
+  analyseInput, builderLinkFor, DEFAULT_LIMITS, entryDetail, parseDecoderHash, shareHashFor, statusMessage,
+  SYNC_DECODE_CHARACTERS, VERSION_CHOICES, type AnalysisResult, type StreamEntry, type VersionChoice,
+} from './hex-decoder-model.ts';
+import { DecodeCancelled, DecodeClient } from './decode-client.ts';
+import { EXAMPLE_IDS, EXAMPLES, exampleById } from './examples.ts';
+import { HEX_DECODER_EN, HEX_DECODER_ZH, type HexDecoderLabels } from './labels.ts';
+import PacketView from '../packet-view/packet-view.tsx';
+import { fieldMeanings, moveInList, scrollToRow, visibleRows } from '../packet-view/packet-view-model.ts';
+import { fill, render, type Msg } from '../packet-view/i18n.ts';
+import { GROUP_LABELS_ZH, PACKET_VIEW_EN, PACKET_VIEW_ZH } from '../packet-view/labels.ts';
+import { toHex } from '../../mqtt/hex-input.ts';
+
+export interface HexDecoderProps {
+  lang?: 'en' | 'zh-cn';
+  /** Where "Open in builder" points (the page of the same language). */
+  builderPath?: string;
+  /** Example loaded when the URL names none. */
+  initialExample?: string;
+}
+
+const AUTO_URL_BYTES = 4096;
+const SEQ_ROW = 56;
+
+export default function HexDecoder({ lang = 'en', builderPath = '/tools/packet-builder/', initialExample = 'qos2' }: HexDecoderProps) {
+  const t: HexDecoderLabels = lang === 'zh-cn' ? HEX_DECODER_ZH : HEX_DECODER_EN;
+  const pvLabels = lang === 'zh-cn' ? PACKET_VIEW_ZH : PACKET_VIEW_EN;
+  const groupLabels = lang === 'zh-cn' ? GROUP_LABELS_ZH : undefined;
+  const tr = useCallback((m: Msg) => render(m, t as unknown as Record<string, string>), [t]);
+  const id = useId().replace(/:/g, '');
+
+  const textarea = useRef<HTMLTextAreaElement>(null);
+  const initialText = useMemo(() => exampleById(initialExample)?.text() ?? '', [initialExample]);
+  const [choice, setChoice] = useState<VersionChoice>(exampleById(initialExample)?.choice ?? 'auto');
+  const [example, setExample] = useState<string | undefined>(initialExample);
+  const [result, setResult] = useState<AnalysisResult>(() => analyseInput(initialText, exampleById(initialExample)?.choice ?? 'auto'));
+  const [busy, setBusy] = useState<number | null>(null);
+  const [selected, setSelected] = useState(0);
+  const [linkProblems, setLinkProblems] = useState<Msg[]>([]);
+  const [share, setShare] = useState<{ text: string; url?: string } | null>(null);
+  const [workerNote, setWorkerNote] = useState<string | null>(null);
+  /** Set once hydrated: the server-rendered HTML is inert until then (tests wait for it). */
+  const [ready, setReady] = useState(false);
+  useEffect(() => setReady(true), []);
+  const client = useRef<DecodeClient | null>(null);
+  const debounce = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const generation = useRef(0);
+  const pendingSelect = useRef<number | null>(null);
+  const lastHash = useRef('');
+  /** The URL is only written once the reader has done something (or arrived with a link). */
+  const interacted = useRef(false);
+  const choiceRef = useRef(choice);
+  choiceRef.current = choice;
+  const exampleRef = useRef(example);
+  exampleRef.current = example;
+
+  const finish = useCallback((r: AnalysisResult) => {
+    setResult(r);
+    setBusy(null);
+    const want = pendingSelect.current;
+    pendingSelect.current = null;
+    if (want !== null && want >= r.entries.length && r.entries.length > 0) {
+      setLinkProblems((p) => [...p, { key: 'linkBadPacket', params: { value: String(want + 1) } }]);
+      setSelected(0);
+    } else setSelected(want ?? 0);
+  }, []);
+
+  const decode = useCallback((text: string, versionChoice: VersionChoice) => {
+    // Whatever asked for this decode supersedes a keystroke still waiting for its debounce.
+    if (debounce.current) clearTimeout(debounce.current);
+    debounce.current = null;
+    choiceRef.current = versionChoice;
+    const gen = ++generation.current;
+    setShare(null);
+    if (text.length <= SYNC_DECODE_CHARACTERS || !DecodeClient.supported()) {
+      client.current?.dispose();
+      finish(analyseInput(text, versionChoice));
+      return;
+    }
+    setBusy(text.length);
+    client.current ??= new DecodeClient();
+    client.current.decode(text, versionChoice, DEFAULT_LIMITS).then(
+      (r) => { if (gen === generation.current) finish(r); },
+      (error: unknown) => {
+        if (error instanceof DecodeCancelled || gen !== generation.current) return;
+        setWorkerNote(fill(t.workerFailed, { error: error instanceof Error ? error.message : String(error) }));
+        finish(analyseInput(text, versionChoice));
+      },
+    );
+  }, [finish, t]);
+
+  const loadExample = useCallback((exampleId: string, versionChoice?: VersionChoice) => {
+    const ex = exampleById(exampleId);
+    if (!ex || !textarea.current) return;
+    const text = ex.text();
+    textarea.current.value = text;
+    const v = versionChoice ?? ex.choice ?? 'auto';
+    setChoice(v);
+    setExample(exampleId);
+    decode(text, v);
+  }, [decode]);
+
+  // The URL's state, on load and whenever someone edits the hash.
+  useEffect(() => {
+    const apply = () => {
+      interacted.current = true;
+      const { state, problems } = parseDecoderHash(window.location.hash, EXAMPLE_IDS);
+      setLinkProblems(problems);
+      if (state.example !== undefined) {
+        pendingSelect.current = state.selected;
+        loadExample(state.example, state.choice !== 'auto' ? state.choice : undefined);
+      } else if (state.hex !== undefined && textarea.current) {
+        const text = state.hex.replace(/(..)(?=.)/g, '$1 ');
+        textarea.current.value = text;
+        setExample(undefined);
+        setChoice(state.choice);
+        pendingSelect.current = state.selected;
+        decode(text, state.choice);
+      } else if (state.choice !== 'auto') {
+        setChoice(state.choice);
+        decode(textarea.current?.value ?? '', state.choice);
+      }
+    };
+    if (window.location.hash !== '') apply();
+    const onHash = () => { if (window.location.hash !== lastHash.current) apply(); };
+    window.addEventListener('hashchange', onHash);
+    return () => {
+      window.removeEventListener('hashchange', onHash);
+      client.current?.dispose();
+      if (debounce.current) clearTimeout(debounce.current);
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  // Keep the URL describing what is on screen (small inputs only; Share handles the rest).
+  useEffect(() => {
+    if (typeof window === 'undefined' || busy !== null || !interacted.current) return;
+    let hash = '';
+    const made = example !== undefined ? shareHashFor(result.bytes, choice, selected, example)
+      : result.bytes.length > 0 && result.bytes.length <= AUTO_URL_BYTES ? shareHashFor(result.bytes, choice, selected) : null;
+    if (made !== null && 'hash' in made) hash = made.hash;
+    if (hash === '' && window.location.hash === '') return;
+    if (hash === '' && linkProblems.length > 0) return;
+    if (hash !== window.location.hash) {
+      lastHash.current = hash;
+      history.replaceState(history.state, '', hash === '' ? window.location.pathname + window.location.search : hash);
+    }
+  }, [result, choice, selected, example, busy, linkProblems]);
+
+  const onInput = () => {
+    interacted.current = true;
+    setExample(undefined);
+    if (debounce.current) clearTimeout(debounce.current);
+    const length = textarea.current?.value.length ?? 0;
+    debounce.current = setTimeout(() => decode(textarea.current?.value ?? '', choiceRef.current), length > SYNC_DECODE_CHARACTERS ? 400 : 200);
+  };
+
+  const onShare = async () => {
+    const s = shareHashFor(result.bytes, choice, selected, example);
+    if ('reason' in s) {
+      setShare({ text: tr(s.reason) });
+      return;
+    }
+    const url = `${window.location.origin}${window.location.pathname}${s.hash}`;
+    try {
+      await navigator.clipboard.writeText(url);
+      setShare({ text: t.shareCopied, url });
+    } catch {
+      setShare({ text: t.shareShown, url });
+    }
+  };
+
+  const entry = result.entries[selected] ?? result.entries[0];
+  const status = busy !== null ? fill(t.decoding, { bytes: busy }) : tr(statusMessage(result));
+
+  return (
+    <div className="mqtt-pw mqtt-hd not-content" data-testid="hex-decoder" data-ready={ready} aria-label={t.widgetLabel} role="region">
+      <div className="mqtt-pw__field">
+        <label htmlFor={`${id}-input`}>{t.input}</label>
+        <textarea
+          ref={textarea} id={`${id}-input`} rows={5} spellCheck={false} autoCapitalize="off" autoComplete="off"
+          defaultValue={initialText} onInput={onInput} data-testid="hd-input" aria-describedby={`${id}-input-help`}
+        />
+        <p id={`${id}-input-help`} className="mqtt-pw__help">{t.inputHelp}</p>
+      </div>
+      <div className="mqtt-pw__controls">
+        <label htmlFor={`${id}-version`}>{t.version}</label>
+        <select id={`${id}-version`} value={choice} data-testid="hd-version" onChange={(e) => {
+          interacted.current = true;
+          const v = e.target.value as VersionChoice;
+          setChoice(v);
+          decode(textarea.current?.value ?? '', v);
+        }}>
+          {VERSION_CHOICES.map((v) => <option key={v} value={v}>{v === 'auto' ? t.auto : v}</option>)}
+        </select>
+        <label htmlFor={`${id}-example`}>{t.examples}</label>
+        <select id={`${id}-example`} value={example ?? ''} data-testid="hd-example" onChange={(e) => { interacted.current = true; if (e.target.value !== '') loadExample(e.target.value); }}>
+          <option value="">{t.examplePick}</option>
+          {EXAMPLES.map((ex) => <option key={ex.id} value={ex.id}>{(t as unknown as Record<string, string>)[ex.labelKey]}</option>)}
+        </select>
+        <button type="button" onClick={() => { interacted.current = true; if (textarea.current) textarea.current.value = ''; setExample(undefined); decode('', choice); textarea.current?.focus(); }}>{t.clear}</button>
+        <button type="button" onClick={onShare} data-testid="hd-share">{t.share}</button>
+      </div>
+      {share && (
+        <p className="mqtt-pw__note" role="status">
+          {share.text}{share.url && <> <input className="mqtt-pw__share-url" readOnly value={share.url} aria-label={t.share} onFocus={(e) => e.currentTarget.select()} /></>}
+        </p>
+      )}
+      {linkProblems.length > 0 && (
+        <div className="mqtt-pw__problem" role="alert" data-testid="hd-link-problem">
+          {linkProblems.map((p, i) => <p key={i}>{tr(p)}</p>)}
+        </div>
+      )}
+
+      <div className="mqtt-hd__status" aria-live="polite" aria-busy={busy !== null} data-testid="hd-status">
+        <p className="mqtt-hd__status-main">{status}</p>
+        {busy === null && result.status === 'decoded' && (
+          <>
+            <p className="mqtt-pw__note">{tr(result.versionReason)}</p>
+            <p className="mqtt-pw__note">{fill(t.readAs, { description: result.description })}</p>
+            {result.warnings.map((w) => <p key={w} className="mqtt-pw__note">{w}</p>)}
+          </>
+        )}
+        {workerNote && <p className="mqtt-pw__note">{workerNote}</p>}
+      </div>
+      {busy === null && result.status === 'input-error' && result.inputError && (
+        <div className="mqtt-pw__problem" role="alert" data-testid="hd-input-error">
+          <p><strong>{t.inputProblem}</strong> ({fill(t.lineColumn, { line: result.inputError.line, column: result.inputError.column })})</p>
+          <p>{result.inputError.message}</p>
+        </div>
+      )}
+      {busy === null && result.truncated && (
+        <p className="mqtt-pw__warning" data-testid="hd-truncated">{fill(t.truncated, { shown: result.entries.length, total: result.totalEntries })}</p>
+      )}
+
+      {result.entries.length > 0 && (
+        <SequenceDiagram
+          entries={result.entries} selected={entry?.index ?? 0} onSelect={(i) => { interacted.current = true; setSelected(i); }} t={t} idPrefix={id}
+          stale={busy !== null} exchanges={result.exchanges}
+        />
+      )}
+      {entry && <EntryPanel key={`${result.bytes.length}:${entry.index}:${entry.offset}`} result={result} entry={entry} t={t} pvLabels={pvLabels} groupLabels={groupLabels} builderPath={builderPath} idPrefix={`${id}-pv`} tr={tr} />}
+    </div>
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export function summarize(entry: StreamEntry, t: HexDecoderLabels): string {
+  const f = entry.facts;
+  const type = entry.type ?? t.unknownType;
+  if (entry.status === 'malformed') return `${type} — ${fill(t.malformedTitle, { rule: entry.error?.rule ?? '' })}`;
+  if (entry.status === 'incomplete') return `${type} — ${fill(t.incompleteTitle, { have: entry.length, needed: entry.needed ?? 0 })}`;
+  const parts: string[] = [type];
+  switch (entry.type) {
+    case 'CONNECT':
+      parts.push(JSON.stringify(f.clientId ?? ''), `MQTT ${f.protocolLevel === 5 ? '5.0' : f.protocolLevel === 3 ? '3.1' : '3.1.1'}`);
+      if (f.cleanSession) parts.push(t.clean);
+      if (f.hasWill) parts.push(t.will);
+      break;
+    case 'PUBLISH':
+      parts.push(`${t.qos} ${f.qos}`);
+      if (f.packetId !== undefined) parts.push(`${t.id} ${f.packetId}`);
+      if (f.topic) parts.push(JSON.stringify(f.topic));
+      if (f.topicAlias !== undefined) parts.push(f.aliasTopic ? fill(t.aliasFor, { n: f.topicAlias, topic: JSON.stringify(f.aliasTopic) }) : fill(t.alias, { n: f.topicAlias }));
+      parts.push(fill(t.payloadBytes, { n: f.payloadLength ?? 0 }));
+      if (f.dup) parts.push(t.dup);
+      if (f.retain) parts.push(t.retain);
+      break;
+    case 'SUBSCRIBE': case 'UNSUBSCRIBE':
+      parts.push(`${t.id} ${f.packetId}`, ...(f.filters ?? []).map((x) => JSON.stringify(x)));
+      if ((f.filterCount ?? 0) > (f.filters?.length ?? 0)) parts.push(fill(t.filtersMore, { n: f.filterCount! - f.filters!.length }));
+      break;
+    case 'SUBACK': case 'UNSUBACK':
+      parts.push(`${t.id} ${f.packetId}`);
+      if (f.reasonCodes) parts.push(f.reasonCodes.map((c) => `0x${c.toString(16).padStart(2, '0')}`).join(' '));
+      break;
+    default:
+      if (f.packetId !== undefined) parts.push(`${t.id} ${f.packetId}`);
+      if (f.sessionPresent) parts.push(t.sessionPresent);
+      if (f.reasonCode !== undefined) parts.push(`0x${f.reasonCode.toString(16).padStart(2, '0')} ${f.reasonName ?? ''}`.trim());
+  }
+  return parts.join(' · ');
+}
+
+function relationText(entry: StreamEntry, entries: StreamEntry[], t: HexDecoderLabels, exchanges: AnalysisResult['exchanges']): string[] {
+  const out: string[] = [];
+  const ex = entry.exchange >= 0 ? exchanges[entry.exchange] : undefined;
+  if (ex) {
+    const at = ex.members.indexOf(entry.index);
+    if (at === 0 && ex.members.length > 1) out.push(fill(t.answeredBy, { n: String(ex.members[1]! + 1) }));
+    else if (at > 0) out.push(fill(t.answers, { n: String(ex.members[at - 1]! + 1) }));
+  }
+  for (const note of entry.notes) {
+    if (note.kind === 'unanswered') out.push(`⚠ ${fill(t.noteUnanswered, { expected: note.expected })}`);
+    else if (note.kind === 'unmatched') out.push(`⚠ ${t.noteUnmatched}`);
+    else out.push(`⚠ ${fill(t.noteCountMismatch, { expected: note.expected, actual: note.actual })}`);
+  }
+  void entries;
+  return out;
+}
+
+function directionText(entry: StreamEntry, t: HexDecoderLabels): string {
+  const d = entry.direction === 'toBroker' ? t.toBroker : entry.direction === 'toClient' ? t.toClient : t.either;
+  return entry.confidence === 'likely' ? `${t.likely} ${d}` : d;
+}
+
+function whyText(entry: StreamEntry, t: HexDecoderLabels): string {
+  const params = { type: entry.type ?? '', other: String(entry.whyEntry + 1), detail: entry.whyDetail };
+  const key = `why${entry.why[0]!.toUpperCase()}${entry.why.slice(1)}` as keyof HexDecoderLabels;
+  return fill(t[key] ?? t.whyUnknown, params);
+}
+
+interface SequenceProps {
+  entries: StreamEntry[];
+  selected: number;
+  onSelect: (index: number) => void;
+  t: HexDecoderLabels;
+  idPrefix: string;
+  stale: boolean;
+  exchanges: AnalysisResult['exchanges'];
+}
+
+function SequenceDiagram({ entries, selected, onSelect, t, idPrefix, stale, exchanges }: SequenceProps) {
+  const list = useRef<HTMLDivElement>(null);
+  const [scrollTop, setScrollTop] = useState(0);
+  const [viewport, setViewport] = useState(SEQ_ROW * 8);
+  const shown = visibleRows(scrollTop, viewport, SEQ_ROW, entries.length, 6);
+  const optionId = (i: number) => `${idPrefix}-seq${i}`;
+
+  useEffect(() => {
+    const el = list.current;
+    if (!el) return;
+    setViewport(el.clientHeight || SEQ_ROW * 8);
+    const target = scrollToRow(selected, el.scrollTop, el.clientHeight, SEQ_ROW);
+    if (target !== null) el.scrollTop = target;
+  }, [selected, entries]);
+
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    const next = moveInList(selected, event.key, entries.length, Math.max(1, Math.floor(viewport / SEQ_ROW) - 1));
+    if (next === null) return;
+    event.preventDefault();
+    onSelect(next);
+  };
+
+  const rows = [];
+  for (let i = shown.first; i < shown.last; i++) {
+    const e = entries[i]!;
+    const relation = relationText(e, entries, t, exchanges);
+    const arrowClass = `mqtt-hd__arrow mqtt-hd__arrow--${e.direction}${e.confidence === 'likely' ? ' mqtt-hd__arrow--likely' : ''} mqtt-hd__arrow--${e.status}`;
+    rows.push(
+      <div
+        key={i} id={optionId(i)} role="option" aria-selected={i === selected}
+        className={`mqtt-hd__seq-row${i === selected ? ' mqtt-hd__seq-row--selected' : ''} mqtt-hd__seq-row--${e.status}`}
+        style={{ top: i * SEQ_ROW, height: SEQ_ROW }}
+        data-index={i} data-direction={e.direction} data-status={e.status}
+        onMouseDown={(ev) => { ev.preventDefault(); list.current?.focus({ preventScroll: true }); }}
+        onClick={() => onSelect(i)}
+      >
+        <span className="mqtt-hd__seq-num">#{i + 1}</span>
+        <span className="mqtt-hd__seq-body">
+          <span className={arrowClass} aria-hidden="true" />
+          <span className="mqtt-hd__seq-label">
+            {e.status === 'valid'
+              ? <><span className="mqtt-hd__ok" aria-hidden="true">✓ </span><span className="mqtt-pw-sr">{t.verdictValid}: </span></>
+              : <><span className={`mqtt-pw__badge mqtt-pw__badge--${e.status}`}>{e.status === 'malformed' ? t.verdictMalformed : t.verdictIncomplete}</span>{' '}</>}
+            {summarize(e, t)}
+          </span>
+          <span className="mqtt-hd__seq-meta">
+            <span className="mqtt-pw-sr">{directionText(e, t)}. </span>
+            <span aria-hidden="true">{directionText(e, t)}</span>
+            {relation.length > 0 && <> · {relation.join(' · ')}</>}
+          </span>
+        </span>
+      </div>,
+    );
+  }
+
+  return (
+    <section className={`mqtt-hd__seq${stale ? ' mqtt-hd__seq--stale' : ''}`} aria-labelledby={`${idPrefix}-seq-title`}>
+      <div className="mqtt-hd__lanes" aria-hidden="true">
+        <span className="mqtt-hd__lane-name">{t.client}</span>
+        <span className="mqtt-hd__lane-name">{t.broker}</span>
+      </div>
+      <h3 id={`${idPrefix}-seq-title`} className="mqtt-pw-sr">{t.sequenceLabel}</h3>
+      <div
+        ref={list} role="listbox" tabIndex={0} aria-labelledby={`${idPrefix}-seq-title`}
+        aria-activedescendant={optionId(selected)} aria-describedby={`${idPrefix}-seq-help`}
+        className="mqtt-hd__seq-list" onKeyDown={onKeyDown} data-testid="hd-sequence"
+        onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
+      >
+        <div className="mqtt-hd__seq-rows" style={{ height: entries.length * SEQ_ROW }} role="presentation">{rows}</div>
+      </div>
+      <p id={`${idPrefix}-seq-help`} className="mqtt-pw__help">{t.sequenceHelp} {t.legend}</p>
+    </section>
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+
+interface EntryPanelProps {
+  result: AnalysisResult;
+  entry: StreamEntry;
+  t: HexDecoderLabels;
+  pvLabels: typeof PACKET_VIEW_EN;
+  groupLabels: Readonly<Record<string, string>> | undefined;
+  builderPath: string;
+  idPrefix: string;
+  tr: (m: Msg) => string;
+}
+
+function EntryPanel({ result, entry, t, pvLabels, groupLabels, builderPath, idPrefix, tr }: EntryPanelProps) {
+  const detail = useMemo(() => entryDetail(result.bytes, entry, groupLabels), [result.bytes, entry, groupLabels]);
+  const meanings = useMemo(() => (detail.packet ? fieldMeanings(detail.packet, entry.version) : {}), [detail.packet, entry.version]);
+  const link = builderLinkFor(result.bytes, entry, builderPath);
+  const [copied, setCopied] = useState(false);
+  const title = fill(t.packetTitle, { n: String(entry.index + 1), type: entry.type ?? t.unknownType, length: entry.length, offset: entry.offset });
+  const canFollow = entry.status === 'malformed' && result.entries.some((e) => e.offset > entry.offset);
+
+  return (
+    <section className="mqtt-hd__detail" aria-label={title} data-testid="hd-detail">
+      <h3 className="mqtt-hd__detail-title">
+        {title} <span className={`mqtt-pw__badge mqtt-pw__badge--${entry.status}`}>{entry.status === 'valid' ? t.verdictValid : entry.status === 'malformed' ? t.verdictMalformed : t.verdictIncomplete}</span>
+      </h3>
+      <p className="mqtt-pw__note"><strong>{directionText(entry, t)}</strong> — {whyText(entry, t)}</p>
+      {entry.status === 'malformed' && entry.error && (
+        <div className="mqtt-pw__problem" data-testid="hd-problem">
+          <p><strong>{t.breaksRule}</strong> <code className="mqtt-pw__rule">{entry.error.rule}</code></p>
+          <p>{entry.error.explanation}</p>
+          <p className="mqtt-pw__note">{fill(t.malformedAt, { offset: entry.error.offset, field: entry.error.field })}. {canFollow ? t.keepGoing : entry.length === result.bytes.length - entry.offset ? t.stopped : t.keepGoing}</p>
+        </div>
+      )}
+      {entry.status === 'incomplete' && (
+        <div className="mqtt-pw__problem" data-testid="hd-incomplete">
+          <p><strong>{fill(t.incompleteTitle, { have: entry.length, needed: entry.needed ?? 0 })}</strong></p>
+          <p>{t.incompleteExplain}</p>
+        </div>
+      )}
+      <div className="mqtt-pw__controls">
+        {'href' in link
+          ? <a className="mqtt-pw__button" href={link.href} data-testid="hd-open-builder">{t.openInBuilder}</a>
+          : <span className="mqtt-pw__note">{tr(link.reason)}</span>}
+        <button type="button" onClick={async () => {
+          try {
+            await navigator.clipboard.writeText(toHex(result.bytes.subarray(entry.offset, entry.offset + entry.length), ' '));
+            setCopied(true);
+          } catch { setCopied(false); }
+        }}>{copied ? t.copiedHex : t.copyHex}</button>
+      </div>
+      <PacketView
+        bytes={result.bytes} layout={detail.layout} errorByte={detail.errorByte} payloads={detail.payloads}
+        labels={pvLabels} meanings={meanings} idPrefix={idPrefix}
+        initialPath={entry.status === 'malformed' ? 'body.error' : entry.type === 'PUBLISH' ? 'payload' : undefined}
+      />
+    </section>
+  );
+}

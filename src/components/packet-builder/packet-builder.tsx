@@ -1,0 +1,683 @@
+/**
+ * The packet builder island: a form for every field of every packet type (3.1.1 and 5.0), the
+ * live bytes beside their field tree, the fixed header drawn bit by bit, the remaining length
+ * step by step, "copy as" code (highlighted only once that panel opens) and the 3.1.1/5.0 diff.
+ */
+import { useCallback, useEffect, useId, useMemo, useRef, useState, type ReactNode } from 'react';
+import '../../styles/packet-widgets.css';
+import {
+  addableProperties, BOUNDARY_TARGETS, build, defaultPropertyRow, defaultState, encodeBuilderHash, FILL_BYTE, headerBits,
+  MAX_FILL, parseBuilderHash, payloadSizeFor, reasonCodeChoices, setType, setVersion, toggleFlagBit, typesFor,
+  type BuilderState, type BuildResult, type FieldError, type PropertyRow, type SubscriptionRow,
+} from './packet-builder-model.ts';
+import { CODE_TARGETS, generate, mosquittoAvailable, SHIKI_LANG, type CodeTarget } from './codegen.ts';
+import { compare, SCENARIOS } from './compare.ts';
+import { PACKET_BUILDER_EN, PACKET_BUILDER_ZH, type PacketBuilderLabels } from './labels.ts';
+import PacketView from '../packet-view/packet-view.tsx';
+import { fieldMeanings, layoutPacket } from '../packet-view/packet-view-model.ts';
+import { fill, render, type Msg } from '../packet-view/i18n.ts';
+import { GROUP_LABELS_ZH, PACKET_VIEW_EN, PACKET_VIEW_ZH } from '../packet-view/labels.ts';
+import { PROPERTY_BY_KEY, type PacketType, type PropertyContext, type QoS } from '../../mqtt/codec/index.ts';
+import { toHex } from '../../mqtt/hex-input.ts';
+
+export interface PacketBuilderProps {
+  lang?: 'en' | 'zh-cn';
+}
+
+type L = PacketBuilderLabels;
+
+export default function PacketBuilder({ lang = 'en' }: PacketBuilderProps) {
+  const t: L = lang === 'zh-cn' ? PACKET_BUILDER_ZH : PACKET_BUILDER_EN;
+  const pvLabels = lang === 'zh-cn' ? PACKET_VIEW_ZH : PACKET_VIEW_EN;
+  const groupLabels = lang === 'zh-cn' ? GROUP_LABELS_ZH : undefined;
+  const tr = useCallback((m: Msg) => render(m, t as unknown as Record<string, string>), [t]);
+  const id = useId().replace(/:/g, '');
+  const [state, setState] = useState<BuilderState>(defaultState);
+  const [linkProblems, setLinkProblems] = useState<Msg[]>([]);
+  const [share, setShare] = useState<{ text: string; url?: string } | null>(null);
+  const interacted = useRef(false);
+  const lastHash = useRef('');
+  const result = useMemo(() => build(state), [state]);
+  /** Set once hydrated: the server-rendered HTML is inert until then (tests wait for it). */
+  const [ready, setReady] = useState(false);
+  useEffect(() => setReady(true), []);
+
+  const update = useCallback((next: BuilderState | ((s: BuilderState) => BuilderState)) => {
+    interacted.current = true;
+    setShare(null);
+    setState(next);
+  }, []);
+
+  useEffect(() => {
+    const apply = () => {
+      const { state: fromLink, problems } = parseBuilderHash(window.location.hash);
+      setLinkProblems(problems);
+      if (fromLink) setState(fromLink);
+    };
+    if (window.location.hash !== '') apply();
+    const onHash = () => { if (window.location.hash !== lastHash.current) apply(); };
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
+
+  // The URL follows the form once the reader has changed something.
+  useEffect(() => {
+    if (!interacted.current) return;
+    const h = encodeBuilderHash(state);
+    if ('hash' in h && h.hash !== window.location.hash) {
+      lastHash.current = h.hash;
+      history.replaceState(history.state, '', h.hash);
+    }
+  }, [state]);
+
+  const errorsByField = useMemo(() => {
+    const map = new Map<string, FieldError[]>();
+    for (const e of result.errors) map.set(e.field, [...(map.get(e.field) ?? []), e]);
+    return map;
+  }, [result.errors]);
+
+  const status = result.tampered
+    ? fill(t.statusTampered, { rule: result.tampered.rule })
+    : result.bytes
+      ? fill(t.statusValid, { type: state.type, bytes: result.bytes.length })
+      : fill(t.statusInvalid, { count: result.errors.length });
+
+  const onShare = async () => {
+    const h = encodeBuilderHash(state);
+    if ('reason' in h) { setShare({ text: tr(h.reason) }); return; }
+    const url = `${window.location.origin}${window.location.pathname}${h.hash}`;
+    try {
+      await navigator.clipboard.writeText(url);
+      setShare({ text: t.shareCopied, url });
+    } catch {
+      setShare({ text: t.shareShown, url });
+    }
+  };
+
+  const ctx: FormContext = { state, update, t, tr, id, errors: errorsByField };
+
+  return (
+    <div className="mqtt-pw mqtt-pb not-content" role="region" aria-label={t.widgetLabel} data-testid="packet-builder" data-ready={ready}>
+      {linkProblems.length > 0 && (
+        <div className="mqtt-pw__problem" role="alert" data-testid="pb-link-problem">{linkProblems.map((p, i) => <p key={i}>{tr(p)}</p>)}</div>
+      )}
+      <div className="mqtt-pw__controls">
+        <fieldset className="mqtt-pb__versions">
+          <legend>{t.version}</legend>
+          {([4, 5] as const).map((v) => (
+            <label key={v} className="mqtt-pb__check">
+              <input type="radio" name={`${id}-version`} value={v} checked={state.version === v} onChange={() => update((s) => setVersion(s, v))} data-testid={`pb-version-${v}`} />
+              {v === 5 ? '5.0' : '3.1.1'}
+            </label>
+          ))}
+        </fieldset>
+        <label htmlFor={`${id}-type`}>{t.type}</label>
+        <select id={`${id}-type`} value={state.type} onChange={(e) => update((s) => setType(s, e.target.value as PacketType))} data-testid="pb-type">
+          {typesFor(state.version).map((type) => <option key={type} value={type}>{type}</option>)}
+        </select>
+        <button type="button" onClick={onShare} data-testid="pb-share">{t.share}</button>
+      </div>
+      <p className="mqtt-pw__note">{(t as unknown as Record<string, string>)[`help_${state.type}`]}</p>
+      {share && (
+        <p className="mqtt-pw__note" role="status">
+          {share.text}{share.url && <> <input className="mqtt-pw__share-url" readOnly value={share.url} aria-label={t.share} onFocus={(e) => e.currentTarget.select()} /></>}
+        </p>
+      )}
+
+      <div className="mqtt-pb__layout">
+        <form className="mqtt-pb__form" aria-label={t.fields} onSubmit={(e) => e.preventDefault()} data-testid="pb-form">
+          <FormFields ctx={ctx} />
+          <FieldErrors ctx={ctx} field="packet" />
+        </form>
+        <div className="mqtt-pb__output">
+          <p className={result.bytes ? 'mqtt-pb__total' : 'mqtt-pw__problem'} aria-live="polite" data-testid="pb-status">{status}</p>
+          <HeaderBitsPanel ctx={ctx} result={result} />
+          {result.remainingLength && <RemainingLengthPanel ctx={ctx} result={result} />}
+          {result.bytes && result.packet && (
+            <section className="mqtt-pb__section" aria-labelledby={`${id}-bytes-title`}>
+              <h3 id={`${id}-bytes-title`}>{t.bytesTitle}</h3>
+              <p className="mqtt-pb__hex" data-testid="pb-hex"><code>{result.bytes.length <= 256 ? toHex(result.bytes, ' ') : `${toHex(result.bytes.subarray(0, 256), ' ')} …`}</code></p>
+              <BytesView result={result} state={state} pvLabels={pvLabels} groupLabels={groupLabels} idPrefix={`${id}-pv`} />
+              <CopyPanel ctx={ctx} result={result} />
+            </section>
+          )}
+        </div>
+      </div>
+      <ComparePanel t={t} id={id} />
+    </div>
+  );
+}
+
+function BytesView({ result, state, pvLabels, groupLabels, idPrefix }: { result: BuildResult; state: BuilderState; pvLabels: typeof PACKET_VIEW_EN; groupLabels: Readonly<Record<string, string>> | undefined; idPrefix: string }) {
+  const bytes = result.bytes!;
+  const layout = useMemo(() => layoutPacket(result.spans, 0, bytes.length, groupLabels ? { groupLabels } : {}), [result.spans, bytes.length, groupLabels]);
+  const meanings = useMemo(() => fieldMeanings(result.packet!, state.version), [result.packet, state.version]);
+  return <PacketView bytes={bytes} layout={layout} labels={pvLabels} meanings={meanings} idPrefix={idPrefix} />;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Form
+
+interface FormContext {
+  state: BuilderState;
+  update: (next: BuilderState | ((s: BuilderState) => BuilderState)) => void;
+  t: L;
+  tr: (m: Msg) => string;
+  id: string;
+  errors: Map<string, FieldError[]>;
+}
+
+const fieldId = (ctx: FormContext, field: string) => `${ctx.id}-f-${field.replace(/[^a-zA-Z0-9]/g, '-')}`;
+
+function FieldErrors({ ctx, field }: { ctx: FormContext; field: string }) {
+  const errors = ctx.errors.get(field);
+  if (!errors) return null;
+  return (
+    <div id={`${fieldId(ctx, field)}-error`} data-error-for={field}>
+      {errors.map((e, i) => (
+        <p key={i} className="mqtt-pb__field-error" role="alert">
+          {ctx.tr(e.message)}{e.rule && <> ({ctx.t.rule} <code className="mqtt-pw__rule">{e.rule}</code>)</>}
+        </p>
+      ))}
+    </div>
+  );
+}
+
+function errorProps(ctx: FormContext, field: string) {
+  const has = ctx.errors.has(field);
+  return { 'aria-invalid': has, ...(has ? { 'aria-describedby': `${fieldId(ctx, field)}-error` } : {}) };
+}
+
+function TextField({ ctx, field, label, value, onChange, mono = false, multiline = false, inputMode }: {
+  ctx: FormContext; field: string; label: string; value: string; onChange: (v: string) => void; mono?: boolean; multiline?: boolean; inputMode?: 'numeric';
+}) {
+  const fid = fieldId(ctx, field);
+  return (
+    <div className="mqtt-pb__row">
+      <label htmlFor={fid}>{label}</label>
+      {multiline
+        ? <textarea id={fid} rows={3} value={value} spellCheck={false} onChange={(e) => onChange(e.target.value)} className={mono ? 'mqtt-pb__mono' : undefined} data-field={field} {...errorProps(ctx, field)} />
+        : <input id={fid} type="text" value={value} spellCheck={false} autoComplete="off" inputMode={inputMode} onChange={(e) => onChange(e.target.value)} data-field={field} {...errorProps(ctx, field)} />}
+      <FieldErrors ctx={ctx} field={field} />
+    </div>
+  );
+}
+
+function Check({ ctx, field, label, checked, onChange }: { ctx: FormContext; field: string; label: string; checked: boolean; onChange: (v: boolean) => void }) {
+  return (
+    <div className="mqtt-pb__row">
+      <label className="mqtt-pb__check">
+        <input type="checkbox" checked={checked} onChange={(e) => onChange(e.target.checked)} data-field={field} {...errorProps(ctx, field)} />
+        {label}
+      </label>
+      <FieldErrors ctx={ctx} field={field} />
+    </div>
+  );
+}
+
+function Select<T extends string | number>({ ctx, field, label, value, options, onChange }: {
+  ctx: FormContext; field: string; label: string; value: T; options: Array<{ value: T; label: string }>; onChange: (v: T) => void;
+}) {
+  const fid = fieldId(ctx, field);
+  return (
+    <div className="mqtt-pb__row">
+      <label htmlFor={fid}>{label}</label>
+      <select id={fid} value={String(value)} data-field={field} {...errorProps(ctx, field)} onChange={(e) => {
+        const o = options.find((x) => String(x.value) === e.target.value);
+        if (o) onChange(o.value);
+      }}>
+        {options.map((o) => <option key={String(o.value)} value={String(o.value)}>{o.label}</option>)}
+      </select>
+      <FieldErrors ctx={ctx} field={field} />
+    </div>
+  );
+}
+
+const hex2 = (n: number) => `0x${n.toString(16).padStart(2, '0')}`;
+
+function qosOptions(t: L): Array<{ value: QoS; label: string }> {
+  return [{ value: 0, label: t.qos0 }, { value: 1, label: t.qos1 }, { value: 2, label: t.qos2 }];
+}
+
+function FormFields({ ctx }: { ctx: FormContext }) {
+  const { state: s, update, t } = ctx;
+  const set = <K extends keyof BuilderState>(key: K) => (value: BuilderState[K]) => update((st) => ({ ...st, [key]: value }));
+  const v5 = s.version === 5;
+  const props = v5 && s.type !== 'PINGREQ' && s.type !== 'PINGRESP'
+    ? <PropertiesEditor ctx={ctx} rows={s.properties} context={s.type} prefix="properties" legend={t.properties} onChange={(rows) => update((st) => ({ ...st, properties: rows }))} />
+    : null;
+  const codes = reasonCodeChoices(s.type, s.version);
+  const packetId = <TextField ctx={ctx} field="packetId" label={t.packetId} value={s.packetId} onChange={set('packetId')} inputMode="numeric" />;
+  const reasonSelect = (
+    <Select ctx={ctx} field="reasonCode" label={t.reasonCode} value={s.reasonCode}
+      options={[{ value: '', label: t.reasonOmitted }, ...codes.map((c) => ({ value: String(c.code), label: `${hex2(c.code)} ${c.name}` }))]}
+      onChange={set('reasonCode')} />
+  );
+  switch (s.type) {
+    case 'CONNECT':
+      return (
+        <>
+          <TextField ctx={ctx} field="clientId" label={t.clientId} value={s.clientId} onChange={set('clientId')} />
+          <Check ctx={ctx} field="cleanSession" label={v5 ? t.cleanStart : t.cleanSession} checked={s.cleanSession} onChange={set('cleanSession')} />
+          <TextField ctx={ctx} field="keepAlive" label={t.keepAlive} value={s.keepAlive} onChange={set('keepAlive')} inputMode="numeric" />
+          <fieldset>
+            <legend>{t.username}</legend>
+            <Check ctx={ctx} field="usernameOn" label={t.include} checked={s.usernameOn} onChange={set('usernameOn')} />
+            {s.usernameOn && <TextField ctx={ctx} field="username" label={t.username} value={s.username} onChange={set('username')} />}
+          </fieldset>
+          <fieldset>
+            <legend>{t.password}</legend>
+            <Check ctx={ctx} field="passwordOn" label={t.include} checked={s.passwordOn} onChange={set('passwordOn')} />
+            {s.passwordOn && <TextField ctx={ctx} field="password" label={t.password} value={s.password} onChange={set('password')} />}
+            {!s.passwordOn && <FieldErrors ctx={ctx} field="password" />}
+          </fieldset>
+          <fieldset>
+            <legend>{t.will}</legend>
+            <Check ctx={ctx} field="willOn" label={t.include} checked={s.willOn} onChange={set('willOn')} />
+            {s.willOn && (
+              <>
+                <TextField ctx={ctx} field="will.topic" label={t.willTopic} value={s.willTopic} onChange={set('willTopic')} />
+                <TextField ctx={ctx} field="will.payload" label={t.willPayload} value={s.willPayload} onChange={set('willPayload')} />
+                <Select ctx={ctx} field="will.qos" label={t.willQos} value={s.willQos} options={qosOptions(t)} onChange={set('willQos')} />
+                <Check ctx={ctx} field="will.retain" label={t.willRetain} checked={s.willRetain} onChange={set('willRetain')} />
+                {v5 && <PropertiesEditor ctx={ctx} rows={s.willProperties} context="WILL" prefix="will.properties" legend={t.willProperties} onChange={(rows) => update((st) => ({ ...st, willProperties: rows }))} />}
+              </>
+            )}
+          </fieldset>
+          {props}
+        </>
+      );
+    case 'CONNACK':
+      return (
+        <>
+          <Check ctx={ctx} field="sessionPresent" label={t.sessionPresent} checked={s.sessionPresent} onChange={set('sessionPresent')} />
+          <Select ctx={ctx} field="connackCode" label={v5 ? t.reasonCode : t.returnCode} value={s.connackCode}
+            options={codes.map((c) => ({ value: String(c.code), label: `${hex2(c.code)} ${c.name}` }))} onChange={set('connackCode')} />
+          {props}
+        </>
+      );
+    case 'PUBLISH':
+      return (
+        <>
+          <TextField ctx={ctx} field="topic" label={t.topic} value={s.topic} onChange={set('topic')} />
+          <Select ctx={ctx} field="qos" label={t.qos} value={s.qos} options={qosOptions(t)} onChange={(q) => update((st) => ({ ...st, qos: q, dup: q === 0 ? false : st.dup, flagsOverride: null }))} />
+          {s.qos > 0 && <Check ctx={ctx} field="dup" label={t.dup} checked={s.dup} onChange={(d) => update((st) => ({ ...st, dup: d, flagsOverride: null }))} />}
+          <Check ctx={ctx} field="retain" label={t.retain} checked={s.retain} onChange={(r) => update((st) => ({ ...st, retain: r, flagsOverride: null }))} />
+          {s.qos > 0 && packetId}
+          <PayloadEditor ctx={ctx} />
+          {props}
+        </>
+      );
+    case 'PUBACK': case 'PUBREC': case 'PUBREL': case 'PUBCOMP':
+      return <>{packetId}{v5 && reasonSelect}{props}</>;
+    case 'SUBSCRIBE':
+      return <>{packetId}<SubscriptionsEditor ctx={ctx} />{props}</>;
+    case 'SUBACK': case 'UNSUBACK':
+      return (
+        <>
+          {packetId}
+          {(s.type === 'SUBACK' || v5) && (
+            <ListEditor ctx={ctx} field="reasonCodes" legend={t.reasonCodes} items={s.reasonCodes} newItem={s.type === 'SUBACK' ? '1' : '0'}
+              onChange={(items) => update((st) => ({ ...st, reasonCodes: items }))}
+              renderItem={(value, i, onItem) => (
+                <Select ctx={ctx} field={`reasonCodes[${i}]`} label={`${t.reasonCode} ${i + 1}`} value={value}
+                  options={codes.map((c) => ({ value: String(c.code), label: `${hex2(c.code)} ${c.name}` }))} onChange={onItem} />
+              )} />
+          )}
+          {props}
+        </>
+      );
+    case 'UNSUBSCRIBE':
+      return (
+        <>
+          {packetId}
+          <ListEditor ctx={ctx} field="topicFilters" legend={t.topicFilters} items={s.topicFilters} newItem="sensors/#"
+            onChange={(items) => update((st) => ({ ...st, topicFilters: items }))}
+            renderItem={(value, i, onItem) => <TextField ctx={ctx} field={`topicFilters[${i}]`} label={`${t.topicFilter} ${i + 1}`} value={value} onChange={onItem} />} />
+          {props}
+        </>
+      );
+    case 'DISCONNECT': case 'AUTH':
+      return <>{v5 && reasonSelect}{props}</>;
+    default:
+      return null;
+  }
+}
+
+function PayloadEditor({ ctx }: { ctx: FormContext }) {
+  const { state: s, update, t } = ctx;
+  const modes = [{ value: 'text' as const, label: t.payloadText }, { value: 'hex' as const, label: t.payloadHex }, { value: 'fill' as const, label: t.payloadFill }];
+  return (
+    <fieldset>
+      <legend>{t.payload}</legend>
+      <div className="mqtt-pb__inline" role="radiogroup" aria-label={t.payloadMode}>
+        {modes.map((m) => (
+          <label key={m.value} className="mqtt-pb__check">
+            <input type="radio" name={`${ctx.id}-payload-mode`} checked={s.payloadMode === m.value} onChange={() => update((st) => ({ ...st, payloadMode: m.value }))} />
+            {m.label}
+          </label>
+        ))}
+      </div>
+      {s.payloadMode === 'text' && <TextField ctx={ctx} field="payload" label={t.payloadText} value={s.payloadText} onChange={(v) => update((st) => ({ ...st, payloadText: v }))} multiline />}
+      {s.payloadMode === 'hex' && <TextField ctx={ctx} field="payload" label={t.payloadHex} value={s.payloadHex} onChange={(v) => update((st) => ({ ...st, payloadHex: v }))} multiline mono />}
+      {s.payloadMode === 'fill' && (
+        <TextField ctx={ctx} field="payloadFill" label={`${t.payloadSize} (0–${MAX_FILL.toLocaleString('en')})`} value={s.payloadFill} onChange={(v) => update((st) => ({ ...st, payloadFill: v }))} inputMode="numeric" />
+      )}
+      {s.payloadMode === 'fill' && <FieldErrors ctx={ctx} field="payload" />}
+    </fieldset>
+  );
+}
+
+function SubscriptionsEditor({ ctx }: { ctx: FormContext }) {
+  const { state: s, update, t } = ctx;
+  const v5 = s.version === 5;
+  const setRow = (i: number, patch: Partial<SubscriptionRow>) => update((st) => ({ ...st, subscriptions: st.subscriptions.map((r, k) => (k === i ? { ...r, ...patch } : r)) }));
+  return (
+    <fieldset>
+      <legend>{t.subscriptions}</legend>
+      {s.subscriptions.map((row, i) => (
+        <div key={i} className="mqtt-pb__list-item" role="group" aria-label={fill(t.subscription, { n: i + 1 })}>
+          <TextField ctx={ctx} field={`subscriptions[${i}].topicFilter`} label={`${t.topicFilter} ${i + 1}`} value={row.topicFilter} onChange={(v) => setRow(i, { topicFilter: v })} />
+          <Select ctx={ctx} field={`subscriptions[${i}].qos`} label={v5 ? t.maxQos : t.qos} value={row.qos} options={qosOptions(t)} onChange={(q) => setRow(i, { qos: q })} />
+          {v5 && (
+            <>
+              <Check ctx={ctx} field={`subscriptions[${i}].noLocal`} label={t.noLocal} checked={row.noLocal} onChange={(b) => setRow(i, { noLocal: b })} />
+              <Check ctx={ctx} field={`subscriptions[${i}].rap`} label={t.rap} checked={row.retainAsPublished} onChange={(b) => setRow(i, { retainAsPublished: b })} />
+              <Select ctx={ctx} field={`subscriptions[${i}].retainHandling`} label={t.retainHandling} value={row.retainHandling}
+                options={[{ value: 0 as const, label: t.rh0 }, { value: 1 as const, label: t.rh1 }, { value: 2 as const, label: t.rh2 }]} onChange={(h) => setRow(i, { retainHandling: h })} />
+            </>
+          )}
+          {s.subscriptions.length > 1 && (
+            <button type="button" onClick={() => update((st) => ({ ...st, subscriptions: st.subscriptions.filter((_, k) => k !== i) }))}>
+              {fill(t.removeItem, { what: ` ${fill(t.subscription, { n: i + 1 })}` })}
+            </button>
+          )}
+        </div>
+      ))}
+      <button type="button" onClick={() => update((st) => ({ ...st, subscriptions: [...st.subscriptions, { topicFilter: 'sensors/#', qos: 0, noLocal: false, retainAsPublished: false, retainHandling: 0 }] }))}>
+        {t.add}: {t.topicFilter}
+      </button>
+      <FieldErrors ctx={ctx} field="subscriptions" />
+    </fieldset>
+  );
+}
+
+function ListEditor({ ctx, field, legend, items, newItem, onChange, renderItem }: {
+  ctx: FormContext; field: string; legend: string; items: string[]; newItem: string; onChange: (items: string[]) => void;
+  renderItem: (value: string, i: number, onItem: (v: string) => void) => ReactNode;
+}) {
+  return (
+    <fieldset>
+      <legend>{legend}</legend>
+      {items.map((value, i) => (
+        <div key={i} className="mqtt-pb__list-item">
+          {renderItem(value, i, (v) => onChange(items.map((x, k) => (k === i ? v : x))))}
+          {items.length > 1 && <button type="button" onClick={() => onChange(items.filter((_, k) => k !== i))}>{fill(ctx.t.removeItem, { what: ` ${i + 1}` })}</button>}
+        </div>
+      ))}
+      <button type="button" onClick={() => onChange([...items, newItem])}>{ctx.t.add}</button>
+      <FieldErrors ctx={ctx} field={field} />
+    </fieldset>
+  );
+}
+
+function PropertiesEditor({ ctx, rows, context, prefix, legend, onChange }: {
+  ctx: FormContext; rows: PropertyRow[]; context: PropertyContext; prefix: string; legend: string; onChange: (rows: PropertyRow[]) => void;
+}) {
+  const { t } = ctx;
+  const addable = addableProperties(rows, context);
+  const setRow = (i: number, patch: Partial<PropertyRow>) => onChange(rows.map((r, k) => (k === i ? { ...r, ...patch } : r)));
+  const addId = `${fieldId(ctx, prefix)}-add`;
+  return (
+    <fieldset data-testid={`pb-${prefix}`}>
+      <legend>{legend}</legend>
+      {rows.length === 0 && (context === 'PUBACK' || context === 'PUBREC' || context === 'PUBREL' || context === 'PUBCOMP' || context === 'DISCONNECT')
+        ? <Check ctx={ctx} field="emptyPropertyBlock" label={t.emptyPropertyBlock} checked={ctx.state.emptyPropertyBlock} onChange={(b) => ctx.update((st) => ({ ...st, emptyPropertyBlock: b }))} />
+        : rows.length === 0 && <p className="mqtt-pw__note">{t.noProperties}</p>}
+      {rows.map((row, i) => {
+        const d = PROPERTY_BY_KEY.get(row.key);
+        const field = `${prefix}[${i}]`;
+        const label = `${d?.label ?? row.key} (0x${(d?.id ?? 0).toString(16).padStart(2, '0')})`;
+        const binary = d?.wireType === 'binaryData';
+        return (
+          <div key={i} className="mqtt-pb__list-item" role="group" aria-label={label}>
+            {row.key === 'userProperties' ? (
+              <div className="mqtt-pb__inline">
+                <TextField ctx={ctx} field={`${field}.name`} label={`${label}: ${t.propertyName}`} value={row.name ?? ''} onChange={(v) => setRow(i, { name: v })} />
+                <TextField ctx={ctx} field={field} label={t.propertyValue} value={row.value} onChange={(v) => setRow(i, { value: v })} />
+              </div>
+            ) : (
+              <TextField ctx={ctx} field={field} label={binary ? `${label} — ${t.hexHint}` : label} value={row.value} onChange={(v) => setRow(i, { value: v })} mono={binary} />
+            )}
+            <button type="button" onClick={() => onChange(rows.filter((_, k) => k !== i))}>{fill(t.removeItem, { what: ` ${d?.label ?? row.key}` })}</button>
+          </div>
+        );
+      })}
+      {addable.length > 0 && (
+        <div className="mqtt-pb__row">
+          <label htmlFor={addId}>{t.addProperty}</label>
+          <select id={addId} value="" data-testid={`pb-add-${prefix}`} onChange={(e) => {
+            const key = e.target.value as PropertyRow['key'];
+            if (PROPERTY_BY_KEY.has(key)) onChange([...rows, defaultPropertyRow(key)]);
+          }}>
+            <option value="">{t.addPropertyPick}</option>
+            {addable.map((d) => <option key={d.key} value={d.key}>{d.label} (0x{d.id.toString(16).padStart(2, '0')})</option>)}
+          </select>
+        </div>
+      )}
+      <FieldErrors ctx={ctx} field={prefix} />
+    </fieldset>
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fixed header bits and remaining length
+
+function HeaderBitsPanel({ ctx, result }: { ctx: FormContext; result: BuildResult }) {
+  const { state, update, t } = ctx;
+  const bits = headerBits(state);
+  const role = (r: string) => (t as unknown as Record<string, string>)[`role_${r}`] ?? r;
+  return (
+    <section className="mqtt-pb__section" aria-labelledby={`${ctx.id}-fh-title`} data-testid="pb-header-bits">
+      <h3 id={`${ctx.id}-fh-title`}>{t.fixedHeader}</h3>
+      <p className="mqtt-pw__help">{t.fixedHeaderHelp}</p>
+      <div className="mqtt-pb__scroll">
+        <table className="mqtt-pb__header-bits">
+          <thead>
+            <tr>{bits.map((b) => <th key={b.bit} scope="col"><span className="mqtt-pw-sr">{t.bit} </span>{b.bit}</th>)}</tr>
+          </thead>
+          <tbody>
+            <tr>
+              {bits.map((b) => (
+                <td key={b.bit} className={b.toggleable ? undefined : 'mqtt-pb__type-bit'}>
+                  {b.toggleable ? (
+                    <button
+                      type="button" aria-pressed={b.value === 1}
+                      className={`mqtt-pb__bit-button${b.specAllowsChange ? '' : ' mqtt-pb__bit-button--forbidden'}${b.tampered ? ' mqtt-pb__bit-button--tampered' : ''}`}
+                      aria-label={fill(t.toggleBit, { bit: String(b.bit), role: role(b.role), value: String(b.value) })}
+                      onClick={() => update((s) => toggleFlagBit(s, b.bit))}
+                      data-bit={b.bit}
+                    >
+                      {b.value}
+                    </button>
+                  ) : <span>{b.value}</span>}
+                </td>
+              ))}
+            </tr>
+            <tr>{bits.map((b) => <td key={b.bit}>{role(b.role)}</td>)}</tr>
+          </tbody>
+        </table>
+      </div>
+      {result.tampered && (
+        <div className="mqtt-pw__problem" role="alert" data-testid="pb-tampered">
+          <p><strong>{t.tamperedTitle}</strong>: <code className="mqtt-pw__rule">{result.tampered.rule}</code></p>
+          <p>{result.tampered.explanation}</p>
+          <button type="button" onClick={() => update((s) => ({ ...s, flagsOverride: null }))}>{t.resetFlags}</button>
+        </div>
+      )}
+      {!result.tampered && <FieldErrors ctx={ctx} field="fixedHeader.flags" />}
+    </section>
+  );
+}
+
+function RemainingLengthPanel({ ctx, result }: { ctx: FormContext; result: BuildResult }) {
+  const { t, state, update } = ctx;
+  const rl = result.remainingLength!;
+  return (
+    <section className="mqtt-pb__section" aria-labelledby={`${ctx.id}-rl-title`} data-testid="pb-remaining-length">
+      <h3 id={`${ctx.id}-rl-title`}>{fill(t.remainingLength, { value: rl.value, size: rl.size })}</h3>
+      <p className="mqtt-pw__help">{t.remainingLengthHelp} {rl.nextBoundary !== null ? fill(t.nextBoundary, { boundary: rl.nextBoundary }) : t.maxBoundary}</p>
+      <div className="mqtt-pb__scroll">
+        <table className="mqtt-pb__vbi">
+          <thead>
+            <tr><th scope="col">{t.byte}</th><th scope="col">{t.binary}</th><th scope="col">{t.more}</th><th scope="col">{t.group}</th><th scope="col">{t.worth}</th><th scope="col">{t.running}</th></tr>
+          </thead>
+          <tbody>
+            {rl.steps.map((s) => {
+              const bin = s.byte.toString(2).padStart(8, '0');
+              return (
+                <tr key={s.index}>
+                  <td><code>{hex2(s.byte)}</code></td>
+                  <td><code><span className="mqtt-pb__cbit">{bin[0]}</span>{bin.slice(1)}</code></td>
+                  <td>{s.continuation ? t.yes : t.no}</td>
+                  <td>{s.group}</td>
+                  <td>{s.group} × {s.multiplier.toLocaleString('en')}</td>
+                  <td>{s.runningValue.toLocaleString('en')}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+      {state.type === 'PUBLISH' && (
+        <div className="mqtt-pw__controls" role="group" aria-label={t.crossBoundary}>
+          <span>{t.crossBoundary}</span>
+          {BOUNDARY_TARGETS.map((target) => {
+            const size = payloadSizeFor(target, result.overhead);
+            return (
+              <button key={target} type="button" disabled={size === null} title={size === null ? t.cannotReach : undefined}
+                aria-pressed={rl.value === target}
+                onClick={() => size !== null && update((s) => ({ ...s, payloadMode: 'fill', payloadFill: String(size) }))}
+                data-target={target}>
+                {target.toLocaleString('en')}
+              </button>
+            );
+          })}
+        </div>
+      )}
+    </section>
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Copy as
+
+const PREVIEW_CHARS = 200_000;
+
+function CopyPanel({ ctx, result }: { ctx: FormContext; result: BuildResult }) {
+  const { t, state } = ctx;
+  const [open, setOpen] = useState(false);
+  const [target, setTarget] = useState<CodeTarget>('hex');
+  const [html, setHtml] = useState<{ code: string; html: string } | null>(null);
+  const [note, setNote] = useState<string | null>(null);
+  const packet = result.packet!;
+  const bytes = result.bytes!;
+  const fillOption = state.type === 'PUBLISH' && state.payloadMode === 'fill' ? { fill: { length: bytes.length > 0 ? Number(state.payloadFill) : 0, byte: FILL_BYTE } } : {};
+  const available = CODE_TARGETS.filter((c) => c !== 'mosquitto' || mosquittoAvailable(packet));
+  const current = available.includes(target) ? target : 'hex';
+  const code = useMemo(() => (open ? generate(current, packet, bytes, state.version, fillOption) : ''), [open, current, packet, bytes, state.version, fillOption.fill?.length]);
+  const lang = SHIKI_LANG[current];
+
+  useEffect(() => {
+    if (!open || lang === null || code.length > PREVIEW_CHARS) return;
+    let live = true;
+    import('./highlight.ts')
+      .then((m) => m.highlight(code, lang))
+      .then((h) => { if (live) setHtml({ code, html: h }); })
+      .catch(() => { if (live) setHtml(null); });
+    return () => { live = false; };
+  }, [open, code, lang]);
+
+  const onCopy = async () => {
+    try {
+      await navigator.clipboard.writeText(code);
+      setNote(t.copied);
+    } catch {
+      setNote(t.copyFailed);
+    }
+  };
+
+  const preview = code.length > PREVIEW_CHARS ? code.slice(0, PREVIEW_CHARS) : code;
+  return (
+    <details className="mqtt-pb__copy" onToggle={(e) => setOpen(e.currentTarget.open)} data-testid="pb-copy">
+      <summary>{t.copyAs}</summary>
+      {open && (
+        <div className="mqtt-pb__code">
+          <div className="mqtt-pb__tabs" role="group" aria-label={t.copyAs}>
+            {available.map((c) => (
+              <button key={c} type="button" aria-pressed={c === current} onClick={() => { setTarget(c); setNote(null); }} data-target={c}>
+                {(t as unknown as Record<string, string>)[`target_${c}`]}
+              </button>
+            ))}
+            <button type="button" onClick={onCopy} data-testid="pb-copy-button">{t.copy}</button>
+          </div>
+          <p className="mqtt-pw__note" role="status">{note ?? (lang !== null && html?.code !== code && code.length <= PREVIEW_CHARS ? t.highlighting : '')}</p>
+          {code.length > PREVIEW_CHARS && <p className="mqtt-pw__note">{fill(t.previewTruncated, { shown: PREVIEW_CHARS, total: code.length })}</p>}
+          {lang !== null && html !== null && html.code === code
+            // Shiki's own HTML for code the builder generated; user strings inside were escaped for the language, and Shiki escapes the text.
+            ? <div className="mqtt-pb__shiki" data-testid="pb-code" data-lang={lang} dangerouslySetInnerHTML={{ __html: html.html }} />
+            : <pre tabIndex={0} data-testid="pb-code" data-lang={lang ?? current}>{preview}</pre>}
+        </div>
+      )}
+    </details>
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3.1.1 vs 5.0
+
+function ComparePanel({ t, id }: { t: L; id: string }) {
+  const [scenario, setScenario] = useState(SCENARIOS[0]!.id);
+  const c = useMemo(() => compare(scenario), [scenario]);
+  if (c === null) return null;
+  const tt = t as unknown as Record<string, string>;
+  const statusLabel = { same: t.cmpSame, changed: t.cmpChanged, only4: t.cmpOnly4, only5: t.cmpOnly5 };
+  return (
+    <section className="mqtt-pb__section" aria-labelledby={`${id}-cmp-title`} data-testid="pb-compare">
+      <h3 id={`${id}-cmp-title`}>{t.compareTitle}</h3>
+      <p className="mqtt-pw__help">{t.compareHelp}</p>
+      <div className="mqtt-pw__controls">
+        <label htmlFor={`${id}-cmp`}>{t.comparePick}</label>
+        <select id={`${id}-cmp`} value={scenario} onChange={(e) => setScenario(e.target.value)}>
+          {SCENARIOS.map((s) => <option key={s.id} value={s.id}>{tt[`cmp_${s.id}`]}</option>)}
+        </select>
+      </div>
+      <p>{tt[c.noteKey]}</p>
+      <div className="mqtt-pb__compare">
+        {([['3.1.1', c.v4, 'v4'], ['5.0', c.v5, 'v5']] as const).map(([label, side, key]) => (
+          <div key={label} className="mqtt-pb__compare-side" data-testid={`pb-compare-${key}`}>
+            <h4>MQTT {label} — <span className="mqtt-pb__total">{fill(t.cmpTotal, { bytes: side.total })}</span></h4>
+            {side.packets.map((p, i) => (
+              <div key={i}>
+                {side.packets.length > 1 && <h5>{fill(t.cmpPacket, { n: i + 1 })}</h5>}
+                <ul className="mqtt-pb__diff">
+                  {c.diffs[i]!.filter((r) => (key === 'v4' ? r.v4 !== null : r.v5 !== null)).map((r) => (
+                    <li key={r.path} className={`mqtt-pb__diff--${r.status === 'only4' || r.status === 'only5' ? 'only' : r.status}`}>
+                      <span>{r.label}{r.status !== 'same' && <span className="mqtt-pw-sr"> ({statusLabel[r.status]})</span>}</span>
+                      <span className="mqtt-pb__diff-bytes">{key === 'v4' ? r.v4 : r.v5}</span>
+                    </li>
+                  ))}
+                </ul>
+              </div>
+            ))}
+          </div>
+        ))}
+      </div>
+      <p className="mqtt-pw__help">
+        <span className="mqtt-pb__diff--changed">&nbsp;{t.cmpChanged}&nbsp;</span>{' '}
+        <span className="mqtt-pb__diff--only">&nbsp;{t.cmpOnly5} / {t.cmpOnly4}&nbsp;</span>{' '}
+        <span className="mqtt-pb__diff--same">{t.cmpSame}</span>
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,200 @@
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { axeViolations } from '../support/browser.ts';
+import { useBuiltSite } from '../support/site.ts';
+
+const site = useBuiltSite();
+
+type TrackedPage = Page & { errors: string[]; scripts: string[] };
+
+async function open(path: string, viewport = { width: 1280, height: 900 }): Promise<TrackedPage> {
+  const page = (await site.browser.newPage({ viewport })) as TrackedPage;
+  page.errors = [];
+  page.scripts = [];
+  page.on('pageerror', (error) => page.errors.push(error.message));
+  page.on('request', (request) => page.scripts.push(new URL(request.url()).pathname));
+  await page.goto(site.url + path, { waitUntil: 'load' });
+  await page.waitForSelector('[data-testid="packet-builder"]');
+  // Hydrated: the island marks itself ready in its first effect.
+  await page.waitForSelector('[data-testid="packet-builder"][data-ready="true"]');
+  return page;
+}
+
+const hex = (page: Page) => page.getByTestId('pb-hex').textContent();
+const field = (page: Page, name: string) => page.locator(`[data-field="${name}"]`);
+
+describe('the packet builder page', () => {
+  it('builds a 3.1.1 PUBLISH from the form and shows its bytes', async () => {
+    const page = await open('/tools/packet-builder/');
+    await page.getByTestId('pb-version-4').check();
+    await page.getByTestId('pb-type').selectOption('PUBLISH');
+    await field(page, 'topic').fill('a/b');
+    await field(page, 'qos').selectOption('1');
+    await field(page, 'packetId').fill('10');
+    await field(page, 'payload').fill('hi');
+    await field(page, 'retain').check();
+    await expect.poll(() => hex(page)).toBe('33 09 00 03 61 2f 62 00 0a 68 69');
+    expect(await page.getByTestId('pb-status').textContent()).toBe('A valid PUBLISH: 11 bytes.');
+    // The field tree is in sync: the topic's bytes light up when its field is hovered.
+    await page.locator('[role="tree"] [data-path="topic"]').hover();
+    const lit = await page.locator('.mqtt-pv__byte--hover').evaluateAll((cells) => cells.map((c) => c.textContent).join(' '));
+    expect(lit).toBe('00 03 61 2f 62');
+    expect(page.errors).toEqual([]);
+    await page.close();
+  });
+
+  it('adds a 5.0 property and a user property and shows them in the bytes', async () => {
+    const page = await open('/tools/packet-builder/');
+    await page.getByTestId('pb-add-properties').selectOption('messageExpiryInterval');
+    await page.getByTestId('pb-add-properties').selectOption('userProperties');
+    await expect.poll(() => page.locator('[role="tree"]').textContent()).toContain('Message Expiry Interval');
+    expect(await page.locator('[role="tree"]').textContent()).toContain('User Property');
+    expect(await hex(page)).toContain('02 00 00 0e 10');
+    await page.close();
+  });
+
+  it('shows an error in the field, with its rule, and no bytes', async () => {
+    const page = await open('/tools/packet-builder/');
+    await field(page, 'topic').fill('sensors/#');
+    const topic = field(page, 'topic');
+    await expect.poll(() => topic.getAttribute('aria-invalid')).toBe('true');
+    const described = await topic.getAttribute('aria-describedby');
+    expect(await page.locator(`#${described}`).textContent()).toContain('MQTT-3.3.2-2');
+    expect(await page.getByTestId('pb-hex').count()).toBe(0);
+    expect(await page.getByTestId('pb-status').textContent()).toContain('No bytes');
+    await page.close();
+  });
+
+  it('toggles PUBLISH flag bits into the form, and shows the rule a forbidden bit breaks instead of bytes', async () => {
+    const page = await open('/tools/packet-builder/');
+    const bits = page.getByTestId('pb-header-bits');
+    // Default QoS 1: bits 2–1 are 01. Setting bit 2 too asks for QoS 3.
+    await bits.locator('[data-bit="2"]').click();
+    const tampered = page.getByTestId('pb-tampered');
+    await expect.poll(() => tampered.textContent()).toContain('MQTT-3.3.1-4');
+    expect(await page.getByTestId('pb-hex').count()).toBe(0);
+    await bits.locator('[data-bit="1"]').click();
+    await expect.poll(() => field(page, 'qos').inputValue()).toBe('2');
+    expect((await hex(page))!.startsWith('34 ')).toBe(true);
+    await page.getByTestId('pb-type').selectOption('SUBSCRIBE');
+    await bits.locator('[data-bit="1"]').click();
+    await expect.poll(() => tampered.textContent()).toContain('MQTT-3.8.1-1');
+    await tampered.getByRole('button').click();
+    await expect.poll(() => hex(page)).toMatch(/^82 /);
+    await page.close();
+  });
+
+  it('walks the remaining length across the 127/128 and 16 383/16 384 boundaries', async () => {
+    const page = await open('/tools/packet-builder/');
+    const rl = page.getByTestId('pb-remaining-length');
+    await rl.locator('[data-target="127"]').click();
+    await expect.poll(() => rl.locator('h3').textContent()).toBe('Remaining length: 127 → 1 byte(s)');
+    await rl.locator('[data-target="128"]').click();
+    await expect.poll(() => rl.locator('h3').textContent()).toBe('Remaining length: 128 → 2 byte(s)');
+    expect((await hex(page))!.startsWith('32 80 01 ')).toBe(true);
+    expect(await rl.locator('tbody tr').count()).toBe(2);
+    await rl.locator('[data-target="16384"]').click();
+    await expect.poll(() => rl.locator('h3').textContent()).toBe('Remaining length: 16,384 → 3 byte(s)');
+    expect((await hex(page))!.startsWith('32 80 80 01 ')).toBe(true);
+    await rl.locator('[data-target="2097152"]').click();
+    await expect.poll(() => rl.locator('h3').textContent(), { timeout: 10_000 }).toBe('Remaining length: 2,097,152 → 4 byte(s)');
+    // A 2 MB packet: the grid still draws only the rows in view.
+    expect(await page.locator('.mqtt-pv__row').count()).toBeLessThan(60);
+    await page.close();
+  });
+
+  it('loads Shiki only when the copy panel opens, without WebAssembly', async () => {
+    const page = await open('/tools/packet-builder/');
+    await page.waitForLoadState('networkidle');
+    const shiki = /^\/_astro\/(core|engine-javascript|github-light-high-contrast|github-dark-high-contrast|javascript|python|shellscript|highlight)\.[\w-]+\.js$/;
+    const before = page.scripts.filter((s) => shiki.test(s));
+    expect(before).toEqual([]);
+    await page.getByTestId('pb-copy').locator('summary').click();
+    await page.getByTestId('pb-copy').locator('[data-target="mqttjs"]').click();
+    await expect.poll(() => page.locator('[data-testid="pb-code"] .shiki, [data-testid="pb-code"].shiki, .mqtt-pb__shiki .shiki').count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    expect(await page.getByTestId('pb-code').textContent()).toContain("client.publish(\"sensors/kitchen/temperature\"");
+    expect(page.scripts.filter((s) => shiki.test(s)).map((s) => s.split('/').pop()!.split('.')[0]).sort()).toEqual(['core', 'engine-javascript', 'github-dark-high-contrast', 'github-light-high-contrast', 'highlight', 'javascript']);
+    expect(page.scripts.some((s) => s.endsWith('.wasm'))).toBe(false);
+    await page.getByTestId('pb-copy').locator('[data-target="python"]').click();
+    await expect.poll(() => page.locator('.mqtt-pb__shiki').getAttribute('data-lang'), { timeout: 15_000 }).toBe('python');
+    await page.close();
+  });
+
+  it('escapes a hostile topic in the generated shell command and never renders it as markup', async () => {
+    const page = await open('/tools/packet-builder/');
+    await field(page, 'topic').fill(`it's <b>bold</b> $(reboot)`);
+    await page.getByTestId('pb-copy').locator('summary').click();
+    await page.getByTestId('pb-copy').locator('[data-target="mosquitto"]').click();
+    await expect.poll(() => page.getByTestId('pb-code').textContent(), { timeout: 15_000 }).toContain(`-t 'it'\\''s <b>bold</b> $(reboot)'`);
+    expect(await page.locator('[data-testid="packet-builder"] b').count()).toBe(0);
+    await page.close();
+  });
+
+  it('keeps the packet in the URL and rebuilds it from there', async () => {
+    const page = await open('/tools/packet-builder/');
+    await field(page, 'topic').fill('from/the/url');
+    await expect.poll(() => page.evaluate(() => location.hash)).toMatch(/^#s=/);
+    const url = page.url();
+    const bytes = await hex(page);
+    const again = await open(url.slice(url.indexOf('/tools/')));
+    await expect.poll(() => hex(again)).toBe(bytes);
+    expect(await field(again, 'topic').inputValue()).toBe('from/the/url');
+    await page.close();
+    await again.close();
+  });
+
+  it('explains a tampered link and starts from the defaults', async () => {
+    const page = await open('/tools/packet-builder/#s=eyJ2Ijo1LCJ0IjoiUFVCTElTSCIsInFvcyI6OX0');
+    await expect.poll(() => page.getByTestId('pb-link-problem').textContent()).toContain('“qos” is not valid');
+    expect(await hex(page)).toBeTruthy();
+    const garbage = await open('/tools/packet-builder/#s=%%%<script>');
+    await expect.poll(() => garbage.getByTestId('pb-link-problem').textContent()).toContain('could not be read');
+    expect(page.errors).toEqual([]);
+    expect(garbage.errors).toEqual([]);
+    await page.close();
+    await garbage.close();
+  });
+
+  it('compares the same intent in 3.1.1 and 5.0', async () => {
+    const page = await open('/tools/packet-builder/');
+    const panel = page.getByTestId('pb-compare');
+    await panel.getByRole('combobox').selectOption('alias');
+    await expect.poll(() => panel.getByTestId('pb-compare-v4').locator('h4').textContent()).toContain('126 bytes');
+    expect(await panel.getByTestId('pb-compare-v5').locator('h4').textContent()).toContain('70 bytes');
+    expect(await panel.textContent()).toContain('30 bytes shorter');
+    await page.close();
+  });
+
+  it('has no axe-core violations with an error, a tampered header and the code panel open, in light and dark', async () => {
+    for (const theme of ['dark', 'light']) {
+      const page = await open('/tools/packet-builder/');
+      await page.evaluate((t) => document.documentElement.setAttribute('data-theme', t), theme);
+      await page.getByTestId('pb-copy').locator('summary').click();
+      await page.getByTestId('pb-copy').locator('[data-target="mqttjs"]').click();
+      await page.locator('.mqtt-pb__shiki').waitFor({ timeout: 15_000 });
+      let violations = await axeViolations(page, '[data-testid="packet-builder"]');
+      expect(violations.map((v) => `${theme} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join('; ')})`)).toEqual([]);
+      await page.getByTestId('pb-header-bits').locator('[data-bit="3"]').click();
+      await page.getByTestId('pb-type').selectOption('CONNECT');
+      await field(page, 'keepAlive').fill('-1');
+      violations = await axeViolations(page, '[data-testid="packet-builder"]');
+      expect(violations.map((v) => `${theme} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join('; ')})`)).toEqual([]);
+      await page.close();
+    }
+  });
+
+  it('fits a phone: nothing overflows the page at 375 pixels', async () => {
+    const page = await open('/tools/packet-builder/', { width: 375, height: 800 });
+    await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    await page.close();
+  });
+
+  it('speaks Chinese on the Chinese page and in the Chinese embed', async () => {
+    for (const path of ['/zh-cn/tools/packet-builder/', '/zh-cn/embed/packet-builder/']) {
+      const page = await open(path);
+      await expect.poll(() => page.getByTestId('pb-status').textContent()).toContain('有效的 PUBLISH');
+      expect(await page.locator('html').getAttribute('lang')).toBe('zh-CN');
+      await page.close();
+    }
+  });
+});
