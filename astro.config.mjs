@@ -24,6 +24,7 @@ export default defineConfig({
           items: [
             { slug: 'guides/packet-anatomy', translations: { 'zh-CN': 'MQTT 报文的结构' } },
             { slug: 'guides/remaining-length', translations: { 'zh-CN': '剩余长度' } },
+            { slug: 'guides/topics', translations: { 'zh-CN': '主题与通配符' } },
             { slug: 'guides/qos', translations: { 'zh-CN': '服务质量（QoS）' } },
             { slug: 'guides/sessions', translations: { 'zh-CN': '会话与 cleanSession' } },
             { slug: 'guides/retained-messages', translations: { 'zh-CN': '保留消息' } },
@@ -39,6 +40,7 @@ export default defineConfig({
             { slug: 'tools/hex-decoder', label: 'Hex decoder', translations: { 'zh-CN': '十六进制解码器' } },
             { slug: 'tools/packet-builder', label: 'Packet builder', translations: { 'zh-CN': '报文构建器' } },
             { slug: 'tools/decode', label: 'Quick decode', translations: { 'zh-CN': '快速解码' } },
+            { slug: 'tools/topic-playground', translations: { 'zh-CN': '主题过滤器演练场' } },
             { slug: 'tools/qos-animator', translations: { 'zh-CN': 'QoS 握手动画' } },
             { slug: 'tools/broker-lab', translations: { 'zh-CN': 'Broker 实验室' } },
           ],

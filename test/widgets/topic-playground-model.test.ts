@@ -34,7 +34,7 @@ describe('the topic playground view model', () => {
   it('labels every cell for a screen reader', () => {
     const view = buildView(initialState());
     expect(view.matrix[0]![0]!.label).toBe('filter sensor/+/temperature, topic sensor/kitchen/temperature: matches');
-    expect(view.matrix[2]![2]!.label).toBe('filter +/floor-5, topic $SYS/broker/uptime: does not match');
+    expect(view.matrix[2]![2]!.label).toBe('filter +/floor-5, topic $SYS/broker/uptime: no match');
     const bad = buildView(initialState({ filters: ['a/#/b'], names: ['a/+'] }));
     expect(bad.matrix[0]![0]!.label).toBe('filter a/#/b, topic a/+: cannot match, each is invalid');
     const zh = buildView(initialState(), 'zh');
@@ -87,10 +87,10 @@ describe('the topic playground view model', () => {
   it('shows invisible and unencodable characters as visible text', () => {
     const view = buildView(initialState({ filters: ['a'], names: ['a\u0000b', 'x\ud800'] }));
     expect(view.names[0]!.problems[0]!.rule).toBe('MQTT-4.7.3-2');
-    expect(view.names[0]!.segments).toEqual([{ text: 'a', mark: false }, { text: '\u2400', mark: true }, { text: 'b', mark: false }]);
+    expect(view.names[0]!.segments).toEqual([{ text: 'a', mark: false }, { text: 'U+0000', mark: true }, { text: 'b', mark: false }]);
     expect(view.names[1]!.problems[0]!.rule).toBe('MQTT-1.5.4-1');
-    expect(view.names[1]!.segments?.[1]).toEqual({ text: '\ufffd', mark: true });
-    expect(visibleText('🏠/\t')).toBe('🏠/\u2409');
+    expect(view.names[1]!.segments?.[1]).toEqual({ text: 'U+D800', mark: true });
+    expect(visibleText('🏠/\t\u007f\udc00')).toBe('🏠/U+0009U+007FU+DC00');
     expect(segmentText('', [])).toEqual([{ text: '', mark: false }]);
   });
 

@@ -1,0 +1,285 @@
+import { useCallback, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { EN, ZH, format, type PlaygroundLabels } from './labels.ts';
+import {
+  MAX_CHARS, MAX_FILTERS, MAX_NAMES,
+  addEntry, buildView, clip, describeLinkError, initialState, parse, removeEntry, select, serialize, setEntry, setVersion, visibleText,
+  type Cell, type EntryKind, type EntryView, type Lang, type PlaygroundState, type Version,
+} from './topic-playground-model.ts';
+
+export interface TopicPlaygroundProps {
+  labels?: Partial<PlaygroundLabels>;
+  /** Language of the problems, hints and explanations (the topics module speaks English; the model translates). */
+  lang?: Lang;
+  /** Filters, topics, version and chosen cell to start from when the URL says nothing (tutorial sections set their own). */
+  preset?: Partial<PlaygroundState>;
+  /** Read and write the state in the URL hash (the tool page and embeds); off for inline tutorial copies. */
+  syncUrl?: boolean;
+}
+
+/** How many problems an entry lists before summing up the rest. */
+const SHOWN_PROBLEMS = 3;
+
+/** The topic-filter playground: filters × topic names, a match matrix, and why each cell is what it is. */
+export default function TopicPlayground({ labels, lang, preset, syncUrl = true }: TopicPlaygroundProps) {
+  const language: Lang = lang ?? (labels?.version === ZH.version ? 'zh' : 'en');
+  const t: PlaygroundLabels = { ...(language === 'zh' ? ZH : EN), ...labels };
+  const id = useId().replace(/:/g, '');
+  const [state, setState] = useState<PlaygroundState>(() => initialState(preset));
+  const [linkError, setLinkError] = useState<string | null>(null);
+  const [focus, setFocus] = useState<Cell>(() => state.selected ?? { filter: 0, name: 0 });
+  const table = useRef<HTMLTableElement>(null);
+
+  // Read the URL on mount (the island renders the examples first, then the link's state), and
+  // whenever the reader edits the hash by hand.
+  useEffect(() => {
+    if (!syncUrl) return;
+    const read = () => {
+      const hash = window.location.hash;
+      if (hash.length <= 1) return;
+      const parsed = parse(hash);
+      setState(parsed.state);
+      setLinkError(parsed.ok ? null : describeLinkError(parsed.error, language));
+      if (parsed.state.selected !== null) setFocus(parsed.state.selected);
+    };
+    read();
+    window.addEventListener('hashchange', read);
+    return () => window.removeEventListener('hashchange', read);
+  }, [syncUrl, language]);
+
+  useEffect(() => {
+    if (!syncUrl) return;
+    const hash = `#${serialize(state)}`;
+    if (window.location.hash !== hash) window.history.replaceState(null, '', hash);
+  }, [state, syncUrl]);
+
+  // `t` is rebuilt every render from props that do not change, so it is not a dependency.
+  const view = useMemo(() => buildView(state, language, t), [state, language]);
+  const shown = (text: string) => (text === '' ? t.empty : visibleText(text));
+  // Table headers may break after each '/', so a long topic wraps at its levels (and a hostile one is clipped).
+  const breakable = (text: string) => (text === '' ? t.empty : clip(visibleText(text), 120).split('/').map((part, i) => (i === 0 ? part : <span key={i}>/<wbr />{part}</span>)));
+
+  // Keep the roving focus inside the table when rows go away.
+  const rows = state.filters.length;
+  const cols = state.names.length;
+  const focused: Cell = { filter: Math.min(focus.filter, rows - 1), name: Math.min(focus.name, cols - 1) };
+
+  const edit = useCallback((change: (s: PlaygroundState) => PlaygroundState) => setState((s) => change(s)), []);
+
+  const moveTo = (cell: Cell) => {
+    setFocus(cell);
+    table.current?.querySelector<HTMLButtonElement>(`button[data-cell="${cell.filter}.${cell.name}"]`)?.focus();
+  };
+
+  const onCellKey = (event: KeyboardEvent<HTMLButtonElement>, cell: Cell) => {
+    if (event.altKey || event.metaKey) return;
+    let next: Cell | null = null;
+    switch (event.key) {
+      case 'ArrowUp': next = { ...cell, filter: Math.max(0, cell.filter - 1) }; break;
+      case 'ArrowDown': next = { ...cell, filter: Math.min(rows - 1, cell.filter + 1) }; break;
+      case 'ArrowLeft': next = { ...cell, name: Math.max(0, cell.name - 1) }; break;
+      case 'ArrowRight': next = { ...cell, name: Math.min(cols - 1, cell.name + 1) }; break;
+      case 'Home': next = event.ctrlKey ? { filter: 0, name: 0 } : { ...cell, name: 0 }; break;
+      case 'End': next = event.ctrlKey ? { filter: rows - 1, name: cols - 1 } : { ...cell, name: cols - 1 }; break;
+      default: return;
+    }
+    event.preventDefault();
+    moveTo(next);
+  };
+
+  const entryList = (kind: EntryKind, entries: EntryView[]) => {
+    const isFilter = kind === 'filters';
+    const max = isFilter ? MAX_FILTERS : MAX_NAMES;
+    return (
+      <fieldset className="mqtt-tp__list" data-testid={`${kind}-list`}>
+        <legend>{isFilter ? t.filters : t.names}</legend>
+        <ol>
+          {entries.map((e) => {
+            const n = e.index + 1;
+            const label = format(isFilter ? t.filterN : t.nameN, { n });
+            const problemsId = `${id}-${kind}-${e.index}-problems`;
+            const hidden = e.problems.length - SHOWN_PROBLEMS;
+            return (
+              <li key={e.index} className={`mqtt-tp__entry${e.valid ? '' : ' mqtt-tp__entry--invalid'}`} data-testid={`${kind}-entry-${e.index}`} data-valid={e.valid}>
+                <div className="mqtt-tp__entry-row">
+                  <input
+                    type="text"
+                    value={e.text}
+                    onChange={(ev) => edit((s) => setEntry(s, kind, e.index, ev.target.value))}
+                    aria-label={label}
+                    aria-invalid={!e.valid}
+                    aria-describedby={e.valid ? undefined : problemsId}
+                    maxLength={MAX_CHARS}
+                    spellCheck={false}
+                    autoCapitalize="off"
+                    autoComplete="off"
+                    autoCorrect="off"
+                    data-testid={`${kind}-input-${e.index}`}
+                  />
+                  {!e.valid && <span className="mqtt-tp__badge">✗ {t.invalid}</span>}
+                  <button
+                    type="button"
+                    className="mqtt-tp__remove"
+                    onClick={() => edit((s) => removeEntry(s, kind, e.index))}
+                    disabled={entries.length <= 1}
+                    aria-label={format(isFilter ? t.removeFilter : t.removeName, { n })}
+                    title={format(isFilter ? t.removeFilter : t.removeName, { n })}
+                  >
+                    <span aria-hidden="true">×</span>
+                  </button>
+                </div>
+                {!e.valid && (
+                  <div className="mqtt-tp__problems" id={problemsId} data-testid={`${kind}-problems-${e.index}`}>
+                    {e.segments !== null && (
+                      <p className="mqtt-tp__render" aria-hidden="true">
+                        <code>{e.segments.map((s, i) => (s.mark ? <mark key={i}>{s.text}</mark> : <span key={i}>{s.text}</span>))}</code>
+                      </p>
+                    )}
+                    <ul>
+                      {e.problems.slice(0, SHOWN_PROBLEMS).map((p, i) => (
+                        <li key={i}>
+                          <strong className="mqtt-tp__rule">{p.rule}</strong> {visibleText(p.message)}
+                          {p.hint !== undefined && <span className="mqtt-tp__hint-inline"> {t.hint}: {visibleText(p.hint)}</span>}
+                        </li>
+                      ))}
+                      {hidden > 0 && <li>{format(t.moreProblems, { n: hidden })}</li>}
+                    </ul>
+                  </div>
+                )}
+                {e.hints.length > 0 && (
+                  <ul className="mqtt-tp__hints" data-testid={`${kind}-hints-${e.index}`}>
+                    {e.hints.map((h, i) => <li key={i}><span className="mqtt-tp__hint-label">{t.hint}:</span> {visibleText(h)}</li>)}
+                  </ul>
+                )}
+                {e.shared !== null && <p className="mqtt-tp__shared">{format(t.sharedNote, { group: visibleText(e.shared.group), filter: visibleText(e.shared.filter) })}</p>}
+              </li>
+            );
+          })}
+        </ol>
+        <button type="button" className="mqtt-tp__add" onClick={() => edit((s) => addEntry(s, kind))} disabled={entries.length >= max} data-testid={`add-${kind}`}>
+          + {isFilter ? t.addFilter : t.addName}
+        </button>
+        {entries.length >= max && <span className="mqtt-tp__limit"> {format(t.limitReached, { max })}</span>}
+      </fieldset>
+    );
+  };
+
+  const x = view.explanation;
+  const cellCount = rows * cols;
+
+  return (
+    <div className="mqtt-tp not-content" data-testid="topic-playground" role="group" aria-label={t.widgetLabel}>
+      {linkError !== null && (
+        <div role="alert" className="mqtt-tp__error" data-testid="link-error">
+          <p>{t.badLink}: {linkError}</p>
+          <button type="button" onClick={() => setLinkError(null)}>{t.dismiss}</button>
+        </div>
+      )}
+      <fieldset className="mqtt-tp__version">
+        <legend>{t.version}</legend>
+        {([4, 5] as Version[]).map((v) => (
+          <label key={v}>
+            <input type="radio" name={`${id}-version`} value={v} checked={state.version === v} onChange={() => edit((s) => setVersion(s, v))} data-testid={`version-${v}`} />
+            {v === 4 ? '3.1.1' : '5.0'}
+          </label>
+        ))}
+        <span className="mqtt-tp__note">{t.versionHelp}</span>
+      </fieldset>
+
+      <div className="mqtt-tp__lists">
+        {entryList('filters', view.filters)}
+        {entryList('names', view.names)}
+      </div>
+
+      <p className="mqtt-tp__matrix-title" id={`${id}-matrix`}>
+        {t.matrix}{' '}
+        <span className="mqtt-tp__count" data-testid="match-count">{format(t.summaryCount, { matches: view.matchCount, cells: cellCount })}</span>
+      </p>
+      <div className="mqtt-tp__scroll" data-testid="matrix-scroll">
+        <table className="mqtt-tp__matrix" ref={table} data-testid="matrix" aria-labelledby={`${id}-matrix`} aria-describedby={`${id}-matrix-help`}>
+          <thead>
+            <tr>
+              <td className="mqtt-tp__corner">{t.corner}</td>
+              {view.names.map((n) => (
+                <th key={n.index} scope="col" className={n.valid ? undefined : 'mqtt-tp__head--invalid'}>
+                  <code>{breakable(n.text)}</code>{!n.valid && <span className="mqtt-tp__head-note"> ({t.invalid})</span>}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {view.matrix.map((row, fi) => {
+              const f = view.filters[fi]!;
+              return (
+                <tr key={fi}>
+                  <th scope="row" className={f.valid ? undefined : 'mqtt-tp__head--invalid'}>
+                    <code>{breakable(f.text)}</code>{!f.valid && <span className="mqtt-tp__head-note"> ({t.invalid})</span>}
+                  </th>
+                  {row.map((c) => {
+                    const isSelected = state.selected !== null && state.selected.filter === c.filter && state.selected.name === c.name;
+                    const isFocus = focused.filter === c.filter && focused.name === c.name;
+                    return (
+                      <td key={c.name} className={`mqtt-tp__cell mqtt-tp__cell--${c.status}`}>
+                        <button
+                          type="button"
+                          data-cell={`${c.filter}.${c.name}`}
+                          data-status={c.status}
+                          data-testid={`cell-${c.filter}-${c.name}`}
+                          tabIndex={isFocus ? 0 : -1}
+                          aria-label={c.label}
+                          aria-pressed={isSelected}
+                          onClick={() => { setFocus({ filter: c.filter, name: c.name }); edit((s) => select(s, { filter: c.filter, name: c.name })); }}
+                          onFocus={() => { if (!isFocus) setFocus({ filter: c.filter, name: c.name }); }}
+                          onKeyDown={(ev) => onCellKey(ev, { filter: c.filter, name: c.name })}
+                        >
+                          <span aria-hidden="true" className="mqtt-tp__mark">{c.status === 'match' ? '✓' : c.status === 'no-match' ? '✗' : '⚠'}</span>{' '}
+                          {c.status === 'match' ? t.match : c.status === 'no-match' ? t.noMatch : t.cannotMatch}
+                        </button>
+                      </td>
+                    );
+                  })}
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+      <p className="mqtt-tp__note" id={`${id}-matrix-help`}>{t.matrixHelp}</p>
+
+      <section className="mqtt-tp__explain" aria-labelledby={`${id}-explain`} data-testid="explanation">
+        <p className="mqtt-tp__explain-title" id={`${id}-explain`}>{t.explanation}</p>
+        <div aria-live="polite" aria-atomic="true" data-testid="explanation-summary">
+          {x === null
+            ? <p>{t.choose}</p>
+            : <p className={`mqtt-tp__summary mqtt-tp__summary--${x.matched ? 'match' : 'no-match'}`}><span aria-hidden="true">{x.matched ? '✓ ' : '✗ '}</span>{visibleText(x.summary)}</p>}
+        </div>
+        {x !== null && (
+          <ol className="mqtt-tp__steps" data-testid="explanation-steps">
+            {x.steps.map((s, i) => (
+              <li key={i} className={`mqtt-tp__step mqtt-tp__step--${s.ok ? 'ok' : 'fail'}`} data-rule={s.rule} data-ok={s.ok}>
+                <div className="mqtt-tp__step-head">
+                  <span className="mqtt-tp__verdict"><span aria-hidden="true">{s.ok ? '✓' : '✗'}</span> {s.ok ? t.stepOk : t.stepFail}</span>
+                  <span className="mqtt-tp__step-level">{s.level >= 0 ? format(t.level, { n: s.level }) : t.wholeString}</span>
+                  <span className="mqtt-tp__chip">{s.ruleLabel}</span>
+                  {s.specRule !== undefined && <span className="mqtt-tp__spec">{t.spec}: <code>{s.specRule}</code></span>}
+                </div>
+                {s.rule === 'invalid' ? (
+                  (s.filterLevel !== null || s.nameLevel !== null) && (
+                    <p className="mqtt-tp__levels">
+                      {s.filterLevel !== null ? t.filterLevel : t.nameLevel} <code>{shown(s.filterLevel ?? s.nameLevel ?? '')}</code>
+                    </p>
+                  )
+                ) : (s.filterLevel !== null || s.nameLevel !== null) && (
+                  <p className="mqtt-tp__levels">
+                    {t.filterLevel} <code>{s.filterLevel === null ? t.none : shown(s.filterLevel)}</code>{' '}
+                    {t.versus} {t.nameLevel} <code>{s.nameLevel === null ? t.none : shown(s.nameLevel)}</code>
+                  </p>
+                )}
+                <p className="mqtt-tp__step-text">{visibleText(s.text)}</p>
+              </li>
+            ))}
+          </ol>
+        )}
+      </section>
+    </div>
+  );
+}
