@@ -9,10 +9,11 @@
  */
 import {
   MAX_TOPIC_BYTES,
-  parseSharedSubscription,
   ruleIds,
   type MatchExplanation,
   type MatchStep,
+  topicHintFacts,
+  type TopicHintFact,
   type TopicKind,
   type TopicProblem,
   type TopicProtocolVersion,
@@ -164,82 +165,48 @@ export function problemZh(problem: TopicProblem, text: string, kind: TopicKind, 
   return null;
 }
 
-/**
- * The Chinese counterpart of topicHints: the same conditions in the same order (the model tests
- * compare the counts against the English function over many random inputs).
- */
+/** The hints `topicHintFacts` finds, worded in Chinese (which hints, and their order, stay the module's). */
 export function topicHintsZh(text: string, kind: TopicKind, version: TopicProtocolVersion): string[] {
-  const hints: string[] = [];
-  if (text.length === 0) return hints;
-  const isFilter = kind === 'filter';
-  const shared = isFilter && version === 5 ? parseSharedSubscription(text) : null;
-  const body = shared === null ? text : shared.filter;
-  const levels = body.split('/');
+  return topicHintFacts(text, kind, { protocolVersion: version }).map(hintInChinese);
+}
 
-  if (isFilter && version === 4 && text.startsWith(SHARE_PREFIX)) {
-    hints.push('共享订阅只存在于 MQTT 5.0：在 MQTT 3.1.1 中，"$share/..." 是一个普通的过滤器，只匹配字面上以 "$share" 开头的主题。（有些 3.1.1 代理服务器把它作为扩展来支持。）');
-  }
-
-  const starLevels = levels.filter((l) => l.includes('*'));
-  if (starLevels.length > 0) {
-    const level = starLevels[0]!;
-    if (isFilter) {
-      const one = levels.map((l) => (l === '*' ? '+' : l)).join('/');
-      const many = levels[levels.length - 1] === '*' ? [...levels.slice(0, -1), '#'].join('/') : null;
-      const examples = level === '*'
-        ? `请用 '+' 匹配恰好一个层级（${quote(one)}）${many === null ? '' : `，或用 '#' 匹配任意数量的层级（${quote(many)}）`}。`
+function hintInChinese(fact: TopicHintFact): string {
+  switch (fact.id) {
+    case 'shared-in-3.1.1':
+      return '共享订阅只存在于 MQTT 5.0：在 MQTT 3.1.1 中，"$share/..." 是一个普通的过滤器，只匹配字面上以 "$share" 开头的主题。（有些 3.1.1 代理服务器把它作为扩展来支持。）';
+    case 'star-in-filter': {
+      const examples = fact.level === '*'
+        ? `请用 '+' 匹配恰好一个层级（${quote(fact.one)}）${fact.many === null ? '' : `，或用 '#' 匹配任意数量的层级（${quote(fact.many)}）`}。`
         : "请用 '+' 匹配恰好一个完整的层级，或用 '#' 匹配任意数量的层级；MQTT 没有只匹配层级一部分的通配符。";
-      hints.push(`'*' 不是 MQTT 通配符：${quote(body)} 只匹配字面上名为 ${quoteLevelZh(level)} 的层级。${examples}`);
-    } else {
-      hints.push(`'*' 在 MQTT 中不是通配符：这会发布到字面上名为 ${quoteLevelZh(level)} 的层级。主题名里根本没有通配符，请发布到具体的主题。`);
+      return `'*' 不是 MQTT 通配符：${quote(fact.body)} 只匹配字面上名为 ${quoteLevelZh(fact.level)} 的层级。${examples}`;
     }
+    case 'star-in-name':
+      return `'*' 在 MQTT 中不是通配符：这会发布到字面上名为 ${quoteLevelZh(fact.level)} 的层级。主题名里根本没有通配符，请发布到具体的主题。`;
+    case 'embedded-wildcard':
+      return fact.kind === 'filter'
+        ? embeddedWildcardHintZh(fact.level, fact.wildcard)
+        : `'${fact.wildcard}' 是通配符，不能出现在主题名中，即使在 ${quoteLevelZh(fact.level)} 这样的层级内部也不行；通配符只用于订阅。`;
+    case 'wildcard-level-in-name':
+      return "主题名是消息要去的那一个具体主题；'+' 和 '#' 只在订阅中起作用。请把通配符换成实际的层级。";
+    case 'hash-not-last':
+      return `'#' 已经匹配它下面的每一个层级，所以必须放在最后：请用 ${quote(fact.fixed)}，或在中间用 '+' 匹配单个层级。`;
+    case 'spaced-level':
+      return `空格在 MQTT 主题中是有意义的：层级 ${quoteLevelZh(fact.level)} 的开头或结尾有空格，所以它不匹配 ${quoteLevelZh(fact.level.trim())}。`;
+    case 'leading-slash':
+      return `开头的 '/' 会产生一个空的第一层：${quote(fact.body)} 和 ${quote(fact.body.slice(1))} 是不同的主题。`;
+    case 'trailing-slash':
+      return `结尾的 '/' 会产生一个空的最后一层：${quote(fact.body)} 和 ${quote(fact.body.slice(0, -1))} 是不同的主题。`;
+    case 'double-slash':
+      return `"//" 会在中间产生一个空层级：${quote(fact.body)} 不匹配 ${quote(fact.body.replace(/\/\/+/g, '/'))}。`;
+    case 'dots':
+      return `MQTT 用 '/' 分隔层级，而不是 '.'：${quote(fact.body)} 只是一个层级。`;
+    case 'nats-wildcard':
+      return "'>' 不是 MQTT 通配符（它是 NATS 的通配符）；在 MQTT 中请用 '#' 匹配任意数量的层级。";
+    case 'dollar-name':
+      return "以 '$' 开头的主题保留给服务器使用（例如 $SYS）：第一层是通配符的订阅（'#'、'+/…'）永远收不到它们（MQTT-4.7.2-1）。";
+    case 'wildcard-first-level':
+      return `第一层是 '${fact.wildcard}' 的过滤器收不到以 '$' 开头的主题，例如 "$SYS/…"（MQTT-4.7.2-1）；如果需要这些主题，请另外订阅 "$SYS/#"。`;
   }
-
-  for (const wildcard of ['+', '#']) {
-    const embedded = levels.find((l) => l.length > 1 && l.includes(wildcard));
-    if (embedded === undefined) continue;
-    if (isFilter) hints.push(embeddedWildcardHintZh(embedded, wildcard));
-    else hints.push(`'${wildcard}' 是通配符，不能出现在主题名中，即使在 ${quoteLevelZh(embedded)} 这样的层级内部也不行；通配符只用于订阅。`);
-  }
-  if (!isFilter && levels.some((l) => l === '+' || l === '#')) {
-    hints.push("主题名是消息要去的那一个具体主题；'+' 和 '#' 只在订阅中起作用。请把通配符换成实际的层级。");
-  }
-  if (isFilter) {
-    const hashAt = levels.indexOf('#');
-    if (hashAt !== -1 && hashAt !== levels.length - 1) {
-      hints.push(`'#' 已经匹配它下面的每一个层级，所以必须放在最后：请用 ${quote(levels.slice(0, hashAt + 1).join('/'))}，或在中间用 '+' 匹配单个层级。`);
-    }
-  }
-
-  const spaced = levels.find((l) => l.length > 0 && (l[0] === ' ' || l[l.length - 1] === ' ' || l[0] === '\t' || l[l.length - 1] === '\t'));
-  if (spaced !== undefined) {
-    hints.push(`空格在 MQTT 主题中是有意义的：层级 ${quoteLevelZh(spaced)} 的开头或结尾有空格，所以它不匹配 ${quoteLevelZh(spaced.trim())}。`);
-  }
-
-  if (body.length > 1 && body[0] === '/') {
-    hints.push(`开头的 '/' 会产生一个空的第一层：${quote(body)} 和 ${quote(body.slice(1))} 是不同的主题。`);
-  }
-  if (body.length > 1 && body[body.length - 1] === '/') {
-    hints.push(`结尾的 '/' 会产生一个空的最后一层：${quote(body)} 和 ${quote(body.slice(0, -1))} 是不同的主题。`);
-  }
-  if (body.includes('//')) {
-    hints.push(`"//" 会在中间产生一个空层级：${quote(body)} 不匹配 ${quote(body.replace(/\/\/+/g, '/'))}。`);
-  }
-
-  if (!body.includes('/') && (body.match(/\./g)?.length ?? 0) >= 2) {
-    hints.push(`MQTT 用 '/' 分隔层级，而不是 '.'：${quote(body)} 只是一个层级。`);
-  }
-  if (isFilter && levels.some((l) => l === '>')) {
-    hints.push("'>' 不是 MQTT 通配符（它是 NATS 的通配符）；在 MQTT 中请用 '#' 匹配任意数量的层级。");
-  }
-
-  if (!isFilter && text[0] === '$') {
-    hints.push("以 '$' 开头的主题保留给服务器使用（例如 $SYS）：第一层是通配符的订阅（'#'、'+/…'）永远收不到它们（MQTT-4.7.2-1）。");
-  }
-  if (isFilter && (levels[0] === '#' || levels[0] === '+')) {
-    hints.push(`第一层是 '${levels[0]}' 的过滤器收不到以 '$' 开头的主题，例如 "$SYS/…"（MQTT-4.7.2-1）；如果需要这些主题，请另外订阅 "$SYS/#"。`);
-  }
-  return hints;
 }
 
 function sameIgnoringCase(a: string, b: string): boolean {

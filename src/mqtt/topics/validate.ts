@@ -322,82 +322,115 @@ export function validateTopicFilter(filter: string, options: TopicOptions = {}):
   return validate(filter, 'filter', options);
 }
 
+/** A likely mistake as data, so each language can word it; `topicHints` words them in English. */
+export type TopicHintFact =
+  | { id: 'shared-in-3.1.1' }
+  | { id: 'star-in-filter'; body: string; level: string; one: string; many: string | null }
+  | { id: 'star-in-name'; level: string }
+  | { id: 'embedded-wildcard'; kind: TopicKind; level: string; wildcard: '+' | '#' }
+  | { id: 'wildcard-level-in-name' }
+  | { id: 'hash-not-last'; fixed: string }
+  | { id: 'spaced-level'; level: string }
+  | { id: 'leading-slash'; body: string }
+  | { id: 'trailing-slash'; body: string }
+  | { id: 'double-slash'; body: string }
+  | { id: 'dots'; body: string }
+  | { id: 'nats-wildcard' }
+  | { id: 'dollar-name' }
+  | { id: 'wildcard-first-level'; wildcard: string };
+
 /**
- * Hints about likely mistakes, for valid and invalid input alike ("building-b/*" is a valid
- * filter but is almost never what was meant). Each hint is a plain-English sentence or two.
+ * Likely mistakes, for valid and invalid input alike ("building-b/*" is a valid filter but is
+ * almost never what was meant), in the order they should be shown.
  */
-export function topicHints(text: string, kind: TopicKind, options: TopicOptions = {}): string[] {
+export function topicHintFacts(text: string, kind: TopicKind, options: TopicOptions = {}): TopicHintFact[] {
   const version = options.protocolVersion ?? 5;
-  const hints: string[] = [];
-  if (text.length === 0) return hints;
+  const facts: TopicHintFact[] = [];
+  if (text.length === 0) return facts;
   const isFilter = kind === 'filter';
   const shared = isFilter && version === 5 ? parseSharedSubscription(text) : null;
   // Hints about levels concern the part that is matched, not "$share/{group}/".
   const body = shared === null ? text : shared.filter;
   const levels = body.split('/');
 
-  if (isFilter && version === 4 && text.startsWith(SHARE_PREFIX)) {
-    hints.push('Shared subscriptions exist only in MQTT 5.0: in MQTT 3.1.1 "$share/..." is an ordinary filter that matches topics literally starting with "$share". (Some 3.1.1 brokers support it as an extension.)');
-  }
+  if (isFilter && version === 4 && text.startsWith(SHARE_PREFIX)) facts.push({ id: 'shared-in-3.1.1' });
 
-  const starLevels = levels.filter((l) => l.includes('*'));
-  if (starLevels.length > 0) {
-    const level = starLevels[0]!;
+  const level = levels.find((l) => l.includes('*'));
+  if (level !== undefined) {
     if (isFilter) {
       const one = levels.map((l) => (l === '*' ? '+' : l)).join('/');
       const many = levels[levels.length - 1] === '*' ? [...levels.slice(0, -1), '#'].join('/') : null;
-      const examples = level === '*'
-        ? ` Use '+' for exactly one level (${quote(one)})${many === null ? '' : ` or '#' for any number of levels (${quote(many)})`}.`
-        : " Use '+' for exactly one whole level or '#' for any number of levels; MQTT has no partial-level wildcards.";
-      hints.push(`'*' is not an MQTT wildcard: ${quote(body)} matches only a level literally named ${quoteLevel(level)}.${examples}`);
+      facts.push({ id: 'star-in-filter', body, level, one, many });
     } else {
-      hints.push(`'*' is not a wildcard in MQTT: this publishes to a level literally named ${quoteLevel(level)}. Topic names have no wildcards at all; publish to the concrete topic.`);
+      facts.push({ id: 'star-in-name', level });
     }
   }
 
-  for (const wildcard of ['+', '#']) {
+  for (const wildcard of ['+', '#'] as const) {
     const embedded = levels.find((l) => l.length > 1 && l.includes(wildcard));
-    if (embedded === undefined) continue;
-    if (isFilter) hints.push(embeddedWildcardHint(embedded, wildcard));
-    else hints.push(`'${wildcard}' is a wildcard and cannot appear in a topic name, not even inside a level like ${quoteLevel(embedded)}; wildcards are only for subscriptions.`);
+    if (embedded !== undefined) facts.push({ id: 'embedded-wildcard', kind, level: embedded, wildcard });
   }
-  if (!isFilter && levels.some((l) => l === '+' || l === '#')) {
-    hints.push("A topic name is the one concrete topic a message goes to; '+' and '#' only work in subscriptions. Replace the wildcard with the actual level.");
-  }
+  if (!isFilter && levels.some((l) => l === '+' || l === '#')) facts.push({ id: 'wildcard-level-in-name' });
   if (isFilter) {
     const hashAt = levels.indexOf('#');
-    if (hashAt !== -1 && hashAt !== levels.length - 1) {
-      hints.push(`'#' already matches every level below it, so it must be last: use ${quote(levels.slice(0, hashAt + 1).join('/'))}, or '+' for a single level in the middle.`);
-    }
+    if (hashAt !== -1 && hashAt !== levels.length - 1) facts.push({ id: 'hash-not-last', fixed: levels.slice(0, hashAt + 1).join('/') });
   }
 
   const spaced = levels.find((l) => l.length > 0 && (l[0] === ' ' || l[l.length - 1] === ' ' || l[0] === '\t' || l[l.length - 1] === '\t'));
-  if (spaced !== undefined) {
-    hints.push(`Spaces are significant in MQTT topics: the level ${quoteLevel(spaced)} has a leading or trailing space, so it does not match ${quoteLevel(spaced.trim())}.`);
-  }
+  if (spaced !== undefined) facts.push({ id: 'spaced-level', level: spaced });
 
-  if (body.length > 1 && body[0] === '/') {
-    hints.push(`A leading '/' creates an empty first level: ${quote(body)} is a different topic from ${quote(body.slice(1))}.`);
-  }
-  if (body.length > 1 && body[body.length - 1] === '/') {
-    hints.push(`A trailing '/' creates an empty last level: ${quote(body)} is a different topic from ${quote(body.slice(0, -1))}.`);
-  }
-  if (body.includes('//')) {
-    hints.push(`"//" creates an empty level in the middle: ${quote(body)} does not match ${quote(body.replace(/\/\/+/g, '/'))}.`);
-  }
+  if (body.length > 1 && body[0] === '/') facts.push({ id: 'leading-slash', body });
+  if (body.length > 1 && body[body.length - 1] === '/') facts.push({ id: 'trailing-slash', body });
+  if (body.includes('//')) facts.push({ id: 'double-slash', body });
 
-  if (!body.includes('/') && (body.match(/\./g)?.length ?? 0) >= 2) {
-    hints.push(`MQTT separates levels with '/', not '.': ${quote(body)} is a single level.`);
-  }
-  if (isFilter && levels.some((l) => l === '>')) {
-    hints.push("'>' is not an MQTT wildcard (it is NATS's); in MQTT use '#' for any number of levels.");
-  }
+  if (!body.includes('/') && (body.match(/\./g)?.length ?? 0) >= 2) facts.push({ id: 'dots', body });
+  if (isFilter && levels.some((l) => l === '>')) facts.push({ id: 'nats-wildcard' });
 
-  if (!isFilter && text[0] === '$') {
-    hints.push("Topics starting with '$' are reserved for the server (like $SYS): subscriptions whose first level is a wildcard ('#', '+/…') never receive them (MQTT-4.7.2-1).");
+  if (!isFilter && text[0] === '$') facts.push({ id: 'dollar-name' });
+  if (isFilter && (levels[0] === '#' || levels[0] === '+')) facts.push({ id: 'wildcard-first-level', wildcard: levels[0] });
+  return facts;
+}
+
+/** The hints of `topicHintFacts`, each a plain-English sentence or two. */
+export function topicHints(text: string, kind: TopicKind, options: TopicOptions = {}): string[] {
+  return topicHintFacts(text, kind, options).map(hintInEnglish);
+}
+
+function hintInEnglish(fact: TopicHintFact): string {
+  switch (fact.id) {
+    case 'shared-in-3.1.1':
+      return 'Shared subscriptions exist only in MQTT 5.0: in MQTT 3.1.1 "$share/..." is an ordinary filter that matches topics literally starting with "$share". (Some 3.1.1 brokers support it as an extension.)';
+    case 'star-in-filter': {
+      const examples = fact.level === '*'
+        ? ` Use '+' for exactly one level (${quote(fact.one)})${fact.many === null ? '' : ` or '#' for any number of levels (${quote(fact.many)})`}.`
+        : " Use '+' for exactly one whole level or '#' for any number of levels; MQTT has no partial-level wildcards.";
+      return `'*' is not an MQTT wildcard: ${quote(fact.body)} matches only a level literally named ${quoteLevel(fact.level)}.${examples}`;
+    }
+    case 'star-in-name':
+      return `'*' is not a wildcard in MQTT: this publishes to a level literally named ${quoteLevel(fact.level)}. Topic names have no wildcards at all; publish to the concrete topic.`;
+    case 'embedded-wildcard':
+      return fact.kind === 'filter'
+        ? embeddedWildcardHint(fact.level, fact.wildcard)
+        : `'${fact.wildcard}' is a wildcard and cannot appear in a topic name, not even inside a level like ${quoteLevel(fact.level)}; wildcards are only for subscriptions.`;
+    case 'wildcard-level-in-name':
+      return "A topic name is the one concrete topic a message goes to; '+' and '#' only work in subscriptions. Replace the wildcard with the actual level.";
+    case 'hash-not-last':
+      return `'#' already matches every level below it, so it must be last: use ${quote(fact.fixed)}, or '+' for a single level in the middle.`;
+    case 'spaced-level':
+      return `Spaces are significant in MQTT topics: the level ${quoteLevel(fact.level)} has a leading or trailing space, so it does not match ${quoteLevel(fact.level.trim())}.`;
+    case 'leading-slash':
+      return `A leading '/' creates an empty first level: ${quote(fact.body)} is a different topic from ${quote(fact.body.slice(1))}.`;
+    case 'trailing-slash':
+      return `A trailing '/' creates an empty last level: ${quote(fact.body)} is a different topic from ${quote(fact.body.slice(0, -1))}.`;
+    case 'double-slash':
+      return `"//" creates an empty level in the middle: ${quote(fact.body)} does not match ${quote(fact.body.replace(/\/\/+/g, '/'))}.`;
+    case 'dots':
+      return `MQTT separates levels with '/', not '.': ${quote(fact.body)} is a single level.`;
+    case 'nats-wildcard':
+      return "'>' is not an MQTT wildcard (it is NATS's); in MQTT use '#' for any number of levels.";
+    case 'dollar-name':
+      return "Topics starting with '$' are reserved for the server (like $SYS): subscriptions whose first level is a wildcard ('#', '+/…') never receive them (MQTT-4.7.2-1).";
+    case 'wildcard-first-level':
+      return `A filter whose first level is '${fact.wildcard}' does not receive topics that start with '$', such as "$SYS/…" (MQTT-4.7.2-1); subscribe to "$SYS/#" as well if you need them.`;
   }
-  if (isFilter && (levels[0] === '#' || levels[0] === '+')) {
-    hints.push(`A filter whose first level is '${levels[0]}' does not receive topics that start with '$', such as "$SYS/…" (MQTT-4.7.2-1); subscribe to "$SYS/#" as well if you need them.`);
-  }
-  return hints;
 }
