@@ -96,7 +96,7 @@ export function decodePacket(bytes: Uint8Array, options: DecodeOptions = {}, off
   const reader = new BinaryReader(bytes, bodyStart, end, version, spans);
   checkFlags(reader, header, offset);
   if (spans !== null) {
-    spans.push({ offset, length: 1, path: 'fixedHeader', label: `Fixed header: ${header.type} and its flags`, value: bytes[offset]!, bits: fixedHeaderBits(header, version) });
+    spans.push({ offset, length: 1, path: 'fixedHeader', label: `Fixed header: ${header.type} and its flags`, value: bytes[offset]!, bits: fixedHeaderBits(header) });
     spans.push({ offset: offset + 1, length: header.headerLength - 1, path: 'fixedHeader.remainingLength', label: 'Remaining length (variable byte integer)', value: header.remainingLength });
   }
 
@@ -142,7 +142,7 @@ function checkFlags(reader: BinaryReader, header: FixedHeader, offset: number): 
     `${type} must have its reserved flag bits set to ${expected.toString(2).padStart(4, '0')}, but they are ${flags.toString(2).padStart(4, '0')}`);
 }
 
-function fixedHeaderBits(header: FixedHeader, version: ProtocolVersion): BitField[] {
+function fixedHeaderBits(header: FixedHeader): BitField[] {
   const typeCode = PACKET_TYPE_NAMES.indexOf(header.type);
   const bits: BitField[] = [{ path: 'fixedHeader.type', label: 'Packet type', mask: 0xf0, shift: 4, value: typeCode, meaning: header.type }];
   if (header.type === 'PUBLISH') {
@@ -154,7 +154,7 @@ function fixedHeaderBits(header: FixedHeader, version: ProtocolVersion): BitFiel
     );
   } else {
     const expected = RESERVED_FLAGS[header.type].toString(2).padStart(4, '0');
-    bits.push({ path: 'fixedHeader.flags', label: 'Reserved flags', mask: 0x0f, shift: 0, value: header.flags, meaning: `reserved, must be ${expected}${version === 3 ? '' : ''}` });
+    bits.push({ path: 'fixedHeader.flags', label: 'Reserved flags', mask: 0x0f, shift: 0, value: header.flags, meaning: `reserved, must be ${expected}` });
   }
   return bits;
 }
