@@ -54,7 +54,8 @@ function main(): void {
     if (error instanceof HexInputError) {
       if (options.json) console.log(JSON.stringify({ packets: [], error: { offset: null, field: 'input', rule: null, message: error.message } }, null, 2));
       else console.error(`Cannot read the input: ${error.message} (line ${error.line}, column ${error.column})`);
-      process.exit(1);
+      process.exitCode = 1;
+      return;
     }
     throw error;
   }
@@ -86,7 +87,10 @@ function main(): void {
   } else {
     printHuman(bytes, result, inputNote, `MQTT ${PROTOCOL_VERSION_LABELS[version]} (${versionReason})`);
   }
-  process.exit(firstError !== null || result.incomplete !== null ? 1 : 0);
+  // Not process.exit(): into a pipe, what the reader has not taken yet still waits in this
+  // process, and exiting now would cut it off (at 64 KiB). Setting the status and returning lets
+  // Node end once stdout has drained.
+  process.exitCode = firstError !== null || result.incomplete !== null ? 1 : 0;
 }
 
 function printHuman(bytes: Uint8Array, result: DecodeAllResult, inputNote: string, versionNote: string): void {
