@@ -19,12 +19,13 @@ export default defineConfig({
       // An ordered course, written out: autogenerate finds nothing in a glob-loaded folder.
       sidebar: [
         {
-          label: 'Learn MQTT',
-          translations: { 'zh-CN': '学习 MQTT' },
+          label: 'Course',
+          translations: { 'zh-CN': '课程' },
           items: [
+            { slug: 'guides/what-is-mqtt', translations: { 'zh-CN': 'MQTT 是什么，物联网为什么用它' } },
+            { slug: 'guides/topics', translations: { 'zh-CN': '主题与通配符' } },
             { slug: 'guides/packet-anatomy', translations: { 'zh-CN': 'MQTT 报文的结构' } },
             { slug: 'guides/remaining-length', translations: { 'zh-CN': '剩余长度' } },
-            { slug: 'guides/topics', translations: { 'zh-CN': '主题与通配符' } },
             { slug: 'guides/qos', translations: { 'zh-CN': '服务质量（QoS）' } },
             { slug: 'guides/sessions', translations: { 'zh-CN': '会话与 cleanSession' } },
             { slug: 'guides/retained-messages', translations: { 'zh-CN': '保留消息' } },
