@@ -6,23 +6,23 @@
  */
 import { useCallback, useEffect, useId, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { EXPERIMENTS, experimentById, type Params, type Step } from '../../mqtt/lab/experiments.ts';
-import { LAB_TEXT_EN, type LabText } from '../../mqtt/lab/experiment-text.ts';
+import { LAB_TEXT_EN, LAB_TEXT_ZH } from '../../mqtt/lab/experiment-text.ts';
+import type { Lang } from '../i18n/lang.ts';
 import type { Lab, LabView } from '../../mqtt/lab/lab.ts';
 import { defaultConnectSpec } from '../../mqtt/lab/types.ts';
 import { brokerUrlProblem, initialUrlState, isMixedContent, parse, serialize, type LabUrlState } from '../../mqtt/lab/url-state.ts';
 import { ClientCard } from './client-card.tsx';
 import { formatDuration, formatTime, randomTag } from './format.ts';
 import { Inspector } from './inspector.tsx';
-import { EN, type LabLabels } from './labels.ts';
+import { EN, ZH, type LabLabels } from './labels.ts';
 import { PacketLog } from './packet-log.tsx';
 import './broker-lab.css';
 
 type Runtime = typeof import('./runtime.ts');
 
 export interface BrokerLabProps {
-  labels?: Partial<LabLabels>;
-  /** Experiment words; a translated page passes its own. */
-  text?: LabText;
+  /** The page's language. Islands get only serialisable props: the text is chosen in here. */
+  lang?: Lang;
   /** Ids of the experiments offered (a guide offers its own); default all. */
   experiments?: string[];
   /** The experiment selected at first, with parameters. */
@@ -50,9 +50,10 @@ const noSubscribe = () => () => {};
 const noView = () => null;
 
 export default function BrokerLab({
-  labels, text = LAB_TEXT_EN, experiments, preset, syncUrl = true, decoderPath = '/tools/hex-decoder/', allowRealBroker = true, pace = 700,
+  lang = 'en', experiments, preset, syncUrl = true, decoderPath = '/tools/hex-decoder/', allowRealBroker = true, pace = 700,
 }: BrokerLabProps) {
-  const t: LabLabels = { ...EN, ...labels };
+  const t: LabLabels = lang === 'zh-cn' ? ZH : EN;
+  const text = lang === 'zh-cn' ? LAB_TEXT_ZH : LAB_TEXT_EN;
   const id = useId();
   const offered = useMemo(() => EXPERIMENTS.filter((e) => experiments === undefined || experiments.includes(e.id)), [experiments]);
   const firstState = useMemo(() => initialUrlState(preset?.experiment ?? offered[0]?.id, preset?.params), [preset?.experiment, offered]);

@@ -3,18 +3,18 @@ import type { QoS } from '../../mqtt/codec/index.ts';
 import { replay, type FlowFrame, type QosFlowAction, type QosFlowConfig } from '../../mqtt/simulator/qos-flow.ts';
 import { createFlowBroker } from './flow-broker.ts';
 import { initialState, moveCursor, parse, perform, serialize, type AnimatorState } from './qos-animator-state.ts';
-import { EN, type AnimatorLabels } from './labels.ts';
+import { EN, ZH, type AnimatorLabels } from './labels.ts';
+import type { Lang } from '../i18n/lang.ts';
 
 export interface QosAnimatorProps {
-  labels?: Partial<AnimatorLabels>;
+  /** The page's language. Islands get only serialisable props: the text is chosen in here. */
+  lang?: Lang;
   /** Settings to start from when the URL says nothing (a tutorial section sets its own). */
   preset?: Partial<QosFlowConfig>;
   /** Read and write the state in the page URL (the tool page and embeds); off for inline tutorial copies. */
   syncUrl?: boolean;
   /** Where "open in decoder" links point. */
   decoderPath?: string;
-  /** Language of the step-by-step narration. */
-  narration?: 'en' | 'zh';
 }
 
 const SPEEDS = [2000, 1200, 700, 350];
@@ -32,8 +32,9 @@ function usePrefersReducedMotion(): boolean {
 }
 
 /** The QoS 0/1/2 handshake animator: every arrow is a real packet between the real broker core and two simulated clients. */
-export default function QosAnimator({ labels, preset, syncUrl = true, decoderPath = '/tools/hex-decoder/', narration = 'en' }: QosAnimatorProps) {
-  const t: AnimatorLabels = { ...EN, ...labels };
+export default function QosAnimator({ lang = 'en', preset, syncUrl = true, decoderPath = '/tools/hex-decoder/' }: QosAnimatorProps) {
+  const t: AnimatorLabels = lang === 'zh-cn' ? ZH : EN;
+  const narration = lang === 'zh-cn' ? 'zh' : 'en';
   const id = useId();
   const [state, setState] = useState<AnimatorState>(() => initialState(preset));
   const [urlError, setUrlError] = useState<string | null>(null);
