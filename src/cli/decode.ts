@@ -8,7 +8,7 @@ import {
   type DecodeAllResult, type DecodedPacket, type ProtocolVersion,
 } from '../mqtt/codec/index.ts';
 import { bytesToHex } from '../mqtt/codec/binary-reader.ts';
-import { HexInputError, parseHexInput } from '../mqtt/hex-input.ts';
+import { HexInputError, parseHexInput } from '../input/index.ts';
 
 const USAGE = `Usage: npm run decode -- [--protocol 3.1|3.1.1|5.0|auto] [--json] [HEX ...]
 Decodes one or more concatenated MQTT packets. With no HEX arguments, reads standard input.

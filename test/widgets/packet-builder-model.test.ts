@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { decodeAll, encodePacket, PROPERTIES, type InvalidPacketError, type Packet, type PacketType } from '../../src/mqtt/codec/index.ts';
-import { toHex } from '../../src/mqtt/hex-input.ts';
+import { toHex } from '../../src/input/index.ts';
 import {
   addableProperties, BOUNDARY_TARGETS, build, defaultPropertyRow, defaultState, encodeBuilderHash, formFieldFor, headerBits,
   formToPacket, MAX_FILL, parseBuilderHash, payloadSizeFor, reasonCodeChoices, remainingLengthView, setType, setVersion, stateFromPacket,

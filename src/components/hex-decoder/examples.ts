@@ -5,7 +5,7 @@
  * options. The 200 kB PUBLISH is generated when it is picked, not kept as a literal.
  */
 import { encodePacket } from '../../mqtt/codec/index.ts';
-import { toHex } from '../../mqtt/hex-input.ts';
+import { toHex } from '../../input/index.ts';
 
 export interface Example {
   id: string;

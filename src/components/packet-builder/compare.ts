@@ -3,7 +3,7 @@
  * the codec and diffed field by field, with what the difference means.
  */
 import { decodeAll, encodePacket, type FieldSpan, type Packet, type ProtocolVersion } from '../../mqtt/codec/index.ts';
-import { toHex } from '../../mqtt/hex-input.ts';
+import { toHex } from '../../input/index.ts';
 
 export interface Side {
   version: ProtocolVersion;

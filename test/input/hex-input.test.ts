@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { HexInputError, parseHexInput, toCArray, toHex, type HexInputResult } from '../src/mqtt/hex-input.ts';
+import { HexInputError, parseHexInput, toCArray, toHex, type HexInputResult } from '../../src/input/index.ts';
 
 // An MQTT 3.1.1 CONNECT as mosquitto_pub sends it, built field by field rather than copied from
 // hex, so the fixtures below are checked against an independent spelling of the same bytes.
