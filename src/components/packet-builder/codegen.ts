@@ -4,7 +4,7 @@
  * builder has already validated; every user string is escaped for the language it lands in.
  */
 import { PROPERTY_BY_KEY, type Packet, type Properties, type ProtocolVersion } from '../../mqtt/codec/index.ts';
-import { toCArray, toHex } from '../../mqtt/hex-input.ts';
+import { toCArray, toHex } from '../../input/index.ts';
 
 export type CodeTarget = 'hex' | 'c' | 'mqttjs' | 'mosquitto' | 'python';
 export const CODE_TARGETS: ReadonlyArray<CodeTarget> = ['hex', 'c', 'mqttjs', 'mosquitto', 'python'];
@@ -50,6 +50,40 @@ export function pyString(s: string): string {
 /** A POSIX shell word: single quotes, each ' written as '\'' (nothing is special inside single quotes). */
 export function shQuote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * Characters that must not reach a terminal raw: C0 and C1 controls and DEL (Cc: ESC starts key
+ * bindings and escape sequences, TAB triggers completion, CR/LF end the line early), format
+ * characters (Cf: U+202E and the other bidi overrides and isolates reorder what the reader sees,
+ * zero-width characters hide), and the line and paragraph separators.
+ */
+const TERMINAL_UNSAFE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
+
+const utf8Encoder = new TextEncoder();
+const C_ESCAPES: Readonly<Record<string, string>> = { '\t': '\\t', '\n': '\\n', '\r': '\\r', '\u001b': '\\e' };
+
+/**
+ * A bash ANSI-C quoted word, $'…', in which every unsafe character is an escape: \t \n \r \e or
+ * its UTF-8 bytes as \xHH (not \uHHHH, which bash converts through the current locale). A quote
+ * is written \x27 rather than \' so that bash's history expansion, which does not know $'…',
+ * still sees one quoted word. NUL cannot be passed in an argument at all; callers never pass it.
+ */
+export function ansiCQuote(s: string): string {
+  let out = "$'";
+  for (const ch of s) {
+    if (ch === '\\') out += '\\\\';
+    else if (ch === "'") out += '\\x27';
+    else if (C_ESCAPES[ch] !== undefined) out += C_ESCAPES[ch];
+    else if (TERMINAL_UNSAFE.test(ch)) for (const b of utf8Encoder.encode(ch)) out += `\\x${b.toString(16).padStart(2, '0')}`;
+    else out += ch;
+  }
+  return `${out}'`;
+}
+
+/** A bash word for a command a reader will paste: plain single quotes, or $'…' when the text holds a character unsafe in a terminal. */
+export function shellWord(s: string): string {
+  return TERMINAL_UNSAFE.test(s) ? ansiCQuote(s) : shQuote(s);
 }
 
 /** A printf(1) format that writes exactly these bytes (octal escapes are POSIX; \x is not). */
@@ -203,7 +237,7 @@ function mosquittoPub(packet: Packet, version: ProtocolVersion, options: CodeOpt
   if (packet.topic === '') {
     notes.push('# mosquitto_pub always sends a topic name; an empty topic with a Topic Alias cannot be sent from it.');
   }
-  args.push(`-t ${shQuote(packet.topic)}`);
+  args.push(`-t ${shellWord(packet.topic)}`);
   args.push(`-q ${packet.qos}`);
   if (packet.retain) args.push('-r');
   if (packet.dup) notes.push('# mosquitto_pub sets DUP itself, only when it re-sends; it cannot be asked for.');
@@ -216,12 +250,12 @@ function mosquittoPub(packet: Packet, version: ProtocolVersion, options: CodeOpt
       notes.push(`# mosquitto_pub cannot send ${PROPERTY_BY_KEY.get(key as keyof Properties)?.label ?? key}${key === 'subscriptionIdentifiers' ? ': only a server puts it in a PUBLISH (MQTT-3.3.4-6)' : ''}.`);
       continue;
     }
-    if (key === 'userProperties') for (const [n, v] of value as Array<[string, string]>) args.push(`-D publish user-property ${shQuote(n)} ${shQuote(v)}`);
+    if (key === 'userProperties') for (const [n, v] of value as Array<[string, string]>) args.push(`-D publish user-property ${shellWord(n)} ${shellWord(v)}`);
     else if (value instanceof Uint8Array) {
       const t = asText(value);
       if (t === null || t.includes('\u0000')) notes.push(`# mosquitto_pub takes ${name} as text; these bytes are not text, so it is left out.`);
-      else args.push(`-D publish ${name} ${shQuote(t)}`);
-    } else args.push(`-D publish ${name} ${typeof value === 'string' ? shQuote(value) : String(value)}`);
+      else args.push(`-D publish ${name} ${shellWord(t)}`);
+    } else args.push(`-D publish ${name} ${typeof value === 'string' ? shellWord(value) : String(value)}`);
   }
   let pipe = '';
   const payload = packet.payload;
@@ -234,7 +268,7 @@ function mosquittoPub(packet: Packet, version: ProtocolVersion, options: CodeOpt
     args.push('-f payload.bin');
   } else {
     const t = asText(payload);
-    if (t !== null && !t.includes('\u0000')) args.push(`-m ${shQuote(t)}`);
+    if (t !== null && !t.includes('\u0000')) args.push(`-m ${shellWord(t)}`);
     else {
       pipe = `printf ${printfBytes(payload)} | `;
       args.push('-s');
