@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { decodeAll, encodePacket, type FieldSpan, type Packet } from '../../src/mqtt/codec/index.ts';
-import { toHex } from '../../src/mqtt/hex-input.ts';
+import { toHex } from '../../src/input/index.ts';
 import {
   analyseBytes, analyseInput, builderLinkFor, DEFAULT_LIMITS, encodeDecoderHash, entryDetail, MAX_SHARE_BYTES,
   parseDecoderHash, shareHashFor, statusMessage, synthesizedSpans,
@@ -14,9 +14,9 @@ import { HEX_DECODER_EN, HEX_DECODER_ZH } from '../../src/components/hex-decoder
 import {
   bitView, formatValue, layoutPacket, moveCursor, moveInList, nodeAtByte, pathPrefixes, payloadView, rowCount, scrollToRow,
   visibleNodes, visibleRows,
-} from '../../src/components/packet-view/packet-view-model.ts';
-import { PACKET_VIEW_EN, PACKET_VIEW_ZH } from '../../src/components/packet-view/labels.ts';
-import { fill, render } from '../../src/components/packet-view/i18n.ts';
+} from '../../src/components/shared/annotated-packet/annotated-packet-model.ts';
+import { PACKET_VIEW_EN, PACKET_VIEW_ZH } from '../../src/components/shared/annotated-packet/legacy-labels.ts';
+import { fill, render } from '../../src/components/shared/annotated-packet/legacy-i18n.ts';
 import { build, parseBuilderHash } from '../../src/components/packet-builder/packet-builder-model.ts';
 import { mqttGenerate, toMqtt } from '../support/mqtt-packet-adapter.ts';
 
@@ -273,9 +273,9 @@ describe('the URL state', () => {
 
   it('explains every tampered part of a link and keeps what is valid', () => {
     const cases: Array<[string, string]> = [
-      ['#hex=zz', 'linkBadHex'], ['#hex=abc', 'linkOddHex'], [`#hex=${'00'.repeat(MAX_SHARE_BYTES + 1)}`, 'linkTooLong'],
-      ['#hex=c000&v=6', 'linkBadVersion'], ['#hex=c000&v=constructor', 'linkBadVersion'], ['#hex=c000&p=-1', 'linkBadPacket'],
-      ['#hex=c000&p=0', 'linkBadPacket'], ['#example=nope', 'linkBadExample'], ['#hex=c000&evil=1', 'linkUnknownKey'],
+      ['#hex=zz', 'common.linkBadHex'], ['#hex=abc', 'common.linkOddHex'], [`#hex=${'00'.repeat(MAX_SHARE_BYTES + 1)}`, 'common.linkTooLong'],
+      ['#hex=c000&v=6', 'common.linkBadVersion'], ['#hex=c000&v=constructor', 'common.linkBadVersion'], ['#hex=c000&p=-1', 'linkBadPacket'],
+      ['#hex=c000&p=0', 'linkBadPacket'], ['#example=nope', 'linkBadExample'], ['#hex=c000&evil=1', 'common.linkUnknownKey'],
     ];
     for (const [hash, key] of cases) {
       const { state, problems } = parseDecoderHash(hash, EXAMPLE_IDS);
@@ -430,7 +430,7 @@ describe('the shared packet view model', () => {
 describe('the label tables', () => {
   it('give every message key the models produce a sentence in English and in Chinese', () => {
     const keys = ['versionChosen', 'versionFromConnect', 'versionGuess', 'versionGuessSampled', 'linkUnreadable', 'linkBadExample',
-      'linkBadHex', 'linkOddHex', 'linkTooLong', 'linkBadVersion', 'linkBadPacket', 'linkUnknownKey', 'builderNotValid', 'builderNo31',
+      'linkBadPacket', 'builderNotValid', 'builderNo31',
       'builderTooBig', 'shareEmpty', 'shareTooBig', 'statusEmpty', 'statusOk', 'statusMalformed', 'statusIncomplete', 'statusMalformedIncomplete',
       'whyType', 'whyDisconnectV4', 'whySubscriptionIdentifier', 'whyPacketIdInUse', 'whyNoSubscription', 'whyEchoOf', 'whyEchoedBy',
       'whyMatchesSubscription', 'whyPairedWith', 'whyUnknown'];

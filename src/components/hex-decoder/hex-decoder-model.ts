@@ -8,14 +8,15 @@ import {
   decodePacket, detectProtocolVersion, decodeAll, readFixedHeader, PACKET_TYPE_NAMES, PROTOCOL_VERSION_LABELS,
   RESERVED_FLAGS, reasonCodeName, type DecodedPacket, type FieldSpan, type Packet, type PacketType, type ProtocolVersion,
 } from '../../mqtt/codec/index.ts';
-import { HexInputError, parseHexInput, toHex } from '../../mqtt/hex-input.ts';
-import { layoutPacket, payloadView, type PacketLayout, type PayloadView } from '../packet-view/packet-view-model.ts';
-import { msg, text, type Msg } from '../packet-view/i18n.ts';
+import { HexInputError, parseHexInput, toHex } from '../../input/index.ts';
+import { layoutPacket, payloadView, type PacketLayout, type PayloadView } from '../shared/annotated-packet/annotated-packet-model.ts';
+import { msg, text, type Msg } from '../shared/annotated-packet/legacy-i18n.ts';
+import { VERSION_BY_CHOICE, VERSION_CHOICES, type VersionChoice } from '../shared/version.ts';
+import { buildHash, hashParams, MAX_SHARE_BYTES, parseHexParam, parseVersionParam, unknownKeyProblem } from '../shared/url-hash.ts';
+import type { Message } from '../i18n/catalogue.ts';
 import { analyseFlows, type Confidence, type Direction, type DirectionWhy, type Exchange, type FlowNote, type FlowPacket } from './flows.ts';
 
-export type VersionChoice = 'auto' | '3.1' | '3.1.1' | '5.0';
-export const VERSION_CHOICES: ReadonlyArray<VersionChoice> = ['auto', '3.1', '3.1.1', '5.0'];
-const VERSION_BY_CHOICE: Readonly<Record<Exclude<VersionChoice, 'auto'>, ProtocolVersion>> = { '3.1': 3, '3.1.1': 4, '5.0': 5 };
+export { VERSION_CHOICES, type VersionChoice };
 
 export interface DecodeLimits {
   /** Bytes read from the text at most (hex-input refuses more). */
@@ -365,8 +366,7 @@ export function synthesizedSpans(bytes: Uint8Array, entry: StreamEntry): FieldSp
 // ---------------------------------------------------------------------------------------------
 // URL state: #hex=…&v=…&p=…  or  #example=…&v=…
 
-/** Links carry at most this many bytes; larger inputs are not put in a URL. */
-export const MAX_SHARE_BYTES = 64 * 1024;
+export { MAX_SHARE_BYTES };
 
 export interface DecoderUrlState {
   hex?: string;
@@ -377,19 +377,16 @@ export interface DecoderUrlState {
 }
 
 export function encodeDecoderHash(state: DecoderUrlState): string {
-  const params = new URLSearchParams();
-  if (state.example !== undefined) params.set('example', state.example);
-  else if (state.hex !== undefined) params.set('hex', state.hex);
-  if (state.choice !== 'auto') params.set('v', state.choice);
-  if (state.selected > 0) params.set('p', String(state.selected + 1));
-  const s = params.toString();
-  return s === '' ? '' : `#${s}`;
+  return buildHash([
+    ['example', state.example],
+    ['hex', state.example === undefined ? state.hex : undefined],
+    ['v', state.choice !== 'auto' ? state.choice : undefined],
+    ['p', state.selected > 0 ? state.selected + 1 : undefined],
+  ]);
 }
 
-/** A Map, not an object: a tampered `v=constructor` must not find Object.prototype's members. */
-const VERSION_ALIASES: ReadonlyMap<string, VersionChoice> = new Map([
-  ['auto', 'auto'], ['3', '3.1'], ['3.1', '3.1'], ['4', '3.1.1'], ['3.1.1', '3.1.1'], ['5', '5.0'], ['5.0', '5.0'],
-]);
+/** A catalogue message from the shared link checks, in the shape this model's messages take. */
+const fromShared = (m: Message): Msg => msg(m.key, m.values as Record<string, string | number> | undefined);
 
 /** Reads `location.hash`. Whatever a tampered link holds, this returns a usable state and says what it ignored. */
 export function parseDecoderHash(hash: string, exampleIds: ReadonlyArray<string>): { state: DecoderUrlState; problems: Msg[] } {
@@ -397,41 +394,31 @@ export function parseDecoderHash(hash: string, exampleIds: ReadonlyArray<string>
   const problems: Msg[] = [];
   const raw = hash.startsWith('#') ? hash.slice(1) : hash;
   if (raw === '') return { state, problems };
-  let params: URLSearchParams;
-  try {
-    params = new URLSearchParams(raw);
-  } catch {
-    return { state, problems: [msg('linkUnreadable')] };
-  }
+  const params = hashParams(raw);
+  if (params === null) return { state, problems: [msg('linkUnreadable')] };
   const hex = params.get('hex');
   const example = params.get('example');
   if (example !== null) {
     if (exampleIds.includes(example)) state.example = example;
     else problems.push(msg('linkBadExample', { value: cap(example) }));
   } else if (hex !== null) {
-    const clean = hex.replace(/[\s:.-]/g, '');
-    if (!/^[0-9a-fA-F]*$/.test(clean)) problems.push(msg('linkBadHex'));
-    else if (clean.length % 2 !== 0) problems.push(msg('linkOddHex', { digits: clean.length }));
-    else if (clean.length / 2 > MAX_SHARE_BYTES) problems.push(msg('linkTooLong', { bytes: clean.length / 2, max: MAX_SHARE_BYTES }));
-    else state.hex = clean.toLowerCase();
+    const parsed = parseHexParam(hex);
+    if ('value' in parsed) state.hex = parsed.value;
+    else problems.push(fromShared(parsed.problem));
   }
   const v = params.get('v');
   if (v !== null) {
-    const normalised = VERSION_ALIASES.get(v);
-    if (normalised === undefined) problems.push(msg('linkBadVersion', { value: cap(v) }));
-    else state.choice = normalised;
+    const parsed = parseVersionParam(v);
+    if ('value' in parsed) state.choice = parsed.value;
+    else problems.push(fromShared(parsed.problem));
   }
   const p = params.get('p');
   if (p !== null) {
     if (/^\d{1,7}$/.test(p) && Number(p) >= 1) state.selected = Number(p) - 1;
     else problems.push(msg('linkBadPacket', { value: cap(p) }));
   }
-  for (const key of params.keys()) {
-    if (!['hex', 'example', 'v', 'p'].includes(key)) {
-      problems.push(msg('linkUnknownKey', { key: cap(key) }));
-      break;
-    }
-  }
+  const unknown = unknownKeyProblem(params, ['hex', 'example', 'v', 'p']);
+  if (unknown !== null) problems.push(fromShared(unknown));
   return { state, problems };
 }
 

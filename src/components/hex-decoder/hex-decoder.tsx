@@ -12,11 +12,12 @@ import {
 import { DecodeCancelled, DecodeClient } from './decode-client.ts';
 import { EXAMPLE_IDS, EXAMPLES, exampleById } from './examples.ts';
 import { HEX_DECODER_EN, HEX_DECODER_ZH, type HexDecoderLabels } from './labels.ts';
-import PacketView from '../packet-view/packet-view.tsx';
-import { fieldMeanings, moveInList, scrollToRow, visibleRows } from '../packet-view/packet-view-model.ts';
-import { fill, render, type Msg } from '../packet-view/i18n.ts';
-import { GROUP_LABELS_ZH, PACKET_VIEW_EN, PACKET_VIEW_ZH } from '../packet-view/labels.ts';
-import { toHex } from '../../mqtt/hex-input.ts';
+import PacketView from '../shared/annotated-packet/annotated-packet.tsx';
+import { fieldMeanings, moveInList, scrollToRow, visibleRows } from '../shared/annotated-packet/annotated-packet-model.ts';
+import { fill, render, type Msg } from '../shared/annotated-packet/legacy-i18n.ts';
+import { GROUP_LABELS_ZH, PACKET_VIEW_EN, PACKET_VIEW_ZH } from '../shared/annotated-packet/legacy-labels.ts';
+import { toHex } from '../../input/index.ts';
+import { hasKey, translate } from '../i18n/catalogue.ts';
 
 export interface HexDecoderProps {
   lang?: 'en' | 'zh-cn';
@@ -33,7 +34,7 @@ export default function HexDecoder({ lang = 'en', builderPath = '/tools/packet-b
   const t: HexDecoderLabels = lang === 'zh-cn' ? HEX_DECODER_ZH : HEX_DECODER_EN;
   const pvLabels = lang === 'zh-cn' ? PACKET_VIEW_ZH : PACKET_VIEW_EN;
   const groupLabels = lang === 'zh-cn' ? GROUP_LABELS_ZH : undefined;
-  const tr = useCallback((m: Msg) => render(m, t as unknown as Record<string, string>), [t]);
+  const tr = useCallback((m: Msg) => ('key' in m && hasKey(m.key) ? translate(lang, m.key, m.params) : render(m, t as unknown as Record<string, string>)), [t, lang]);
   const id = useId().replace(/:/g, '');
 
   const textarea = useRef<HTMLTextAreaElement>(null);

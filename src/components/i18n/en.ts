@@ -7,6 +7,22 @@
 export const EN = {
   // == common (shared UI: share link, version selector, hex, remaining-length table) ==
   'common.share': 'Share link',
+  'common.version': 'Protocol version',
+  'common.versionAuto': 'Detect',
+  'common.yes': 'yes',
+  'common.no': 'no',
+  'common.rlByte': 'Byte',
+  'common.rlBinary': 'Binary',
+  'common.rlMore': 'More follows?',
+  'common.rlGroup': '7-bit group',
+  'common.rlWorth': 'Worth',
+  'common.rlRunning': 'Running value',
+  'common.linkUnreadable': 'The link could not be read, so it was ignored.',
+  'common.linkBadHex': 'The link’s bytes are not hex, so they were ignored.',
+  'common.linkOddHex': 'The link’s hex has an odd number of digits ({digits}), so it was ignored.',
+  'common.linkTooLong': 'The link carries {bytes} bytes, more than the {max} a link may hold, so they were ignored.',
+  'common.linkBadVersion': 'The link asks for version “{value}”, which is not 3.1, 3.1.1 or 5.0; detecting instead.',
+  'common.linkUnknownKey': 'The link has a part this page does not know (“{key}”), which was ignored.',
   // == end common ==
 
   // == codec (field labels, explanations and rule texts from src/mqtt/codec) ==

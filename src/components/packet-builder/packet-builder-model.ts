@@ -13,8 +13,8 @@ import {
   type PubAckLikePacket, type PublishPacket, type UnsubackPacket, type Properties, type PropertyContext, type PropertyDefinition,
   type QoS, type VariableByteIntegerStep,
 } from '../../mqtt/codec/index.ts';
-import { HexInputError, parseHexInput, toHex } from '../../mqtt/hex-input.ts';
-import { msg, text, type Msg } from '../packet-view/i18n.ts';
+import { HexInputError, parseHexInput, toHex } from '../../input/index.ts';
+import { msg, text, type Msg } from '../shared/annotated-packet/legacy-i18n.ts';
 
 export type BuilderVersion = 4 | 5;
 export type PayloadMode = 'text' | 'hex' | 'fill';

@@ -13,12 +13,12 @@ import {
 import { CODE_TARGETS, generate, mosquittoAvailable, SHIKI_LANG, type CodeTarget } from './codegen.ts';
 import { compare, SCENARIOS } from './compare.ts';
 import { PACKET_BUILDER_EN, PACKET_BUILDER_ZH, type PacketBuilderLabels } from './labels.ts';
-import PacketView from '../packet-view/packet-view.tsx';
-import { fieldMeanings, layoutPacket } from '../packet-view/packet-view-model.ts';
-import { fill, render, type Msg } from '../packet-view/i18n.ts';
-import { GROUP_LABELS_ZH, PACKET_VIEW_EN, PACKET_VIEW_ZH } from '../packet-view/labels.ts';
+import PacketView from '../shared/annotated-packet/annotated-packet.tsx';
+import { fieldMeanings, layoutPacket } from '../shared/annotated-packet/annotated-packet-model.ts';
+import { fill, render, type Msg } from '../shared/annotated-packet/legacy-i18n.ts';
+import { GROUP_LABELS_ZH, PACKET_VIEW_EN, PACKET_VIEW_ZH } from '../shared/annotated-packet/legacy-labels.ts';
 import { PROPERTY_BY_KEY, type PacketType, type PropertyContext, type QoS } from '../../mqtt/codec/index.ts';
-import { toHex } from '../../mqtt/hex-input.ts';
+import { toHex } from '../../input/index.ts';
 
 export interface PacketBuilderProps {
   lang?: 'en' | 'zh-cn';

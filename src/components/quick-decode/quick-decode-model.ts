@@ -4,11 +4,10 @@
  */
 import { decodeAll, detectProtocolVersion, PROTOCOL_VERSION_LABELS, type DecodedPacket, type FieldSpan, type ProtocolVersion } from '../../mqtt/codec/index.ts';
 import { bytesToHex } from '../../mqtt/codec/binary-reader.ts';
-import { HexInputError, parseHexInput } from '../../mqtt/hex-input.ts';
+import { HexInputError, parseHexInput } from '../../input/index.ts';
+import { VERSION_BY_CHOICE, type VersionChoice } from '../shared/version.ts';
 
-export type VersionChoice = 'auto' | '3.1' | '3.1.1' | '5.0';
-
-const VERSION_BY_CHOICE: Record<Exclude<VersionChoice, 'auto'>, ProtocolVersion> = { '3.1': 3, '3.1.1': 4, '5.0': 5 };
+export type { VersionChoice };
 
 /** Inputs beyond this many characters are refused before any parsing, so a paste never freezes the page. */
 export const MAX_INPUT_CHARACTERS = 2_000_000;

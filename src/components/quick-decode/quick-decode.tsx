@@ -1,5 +1,7 @@
 import { useEffect, useId, useMemo, useState } from 'react';
 import { quickDecode, type VersionChoice } from './quick-decode-model.ts';
+import { hashParams } from '../shared/url-hash.ts';
+import { versionChoiceOf } from '../shared/version.ts';
 
 const EXAMPLE = '10 1a 00 04 4d 51 54 54 04 02 00 3c 00 0e 6d 6f 73 71 5f 70 75 62 5f 31 32 33 34 35';
 
@@ -36,11 +38,10 @@ export default function QuickDecode({ labels, initial = EXAMPLE }: QuickDecodePr
 
   // Links from other widgets carry bytes as #hex=…&v=5 (the hash never reaches a server).
   useEffect(() => {
-    const params = new URLSearchParams(window.location.hash.slice(1));
-    const hex = params.get('hex');
-    if (hex === null || hex.length > 200_000) return;
-    const v = params.get('v');
-    const version: VersionChoice = v === '5' || v === '5.0' ? '5.0' : v === '3.1.1' || v === '4' ? '3.1.1' : v === '3.1' || v === '3' ? '3.1' : 'auto';
+    const params = hashParams(window.location.hash);
+    const hex = params?.get('hex') ?? null;
+    if (params === null || hex === null || hex.length > 200_000) return;
+    const version: VersionChoice = versionChoiceOf(params.get('v')) ?? 'auto';
     setText(hex);
     setChoice(version);
     setSubmitted({ text: hex, choice: version });

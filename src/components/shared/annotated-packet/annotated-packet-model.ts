@@ -1,12 +1,13 @@
 /**
- * The pure model behind the annotated hex grid and the field tree that both the hex decoder and
- * the packet builder draw. No DOM and no React: bytes and the codec's FieldSpans in, plain data out.
+ * The pure model behind the annotated packet (hex grid, field tree, field details) that the hex
+ * decoder, the packet builder and the broker lab draw. No DOM and no React: bytes and the codec's FieldSpans in, plain data out.
  *
  * A packet's spans cover each of its bytes exactly once. The tree groups them by their dotted
  * paths (`properties[0].id` sits under `properties` → `properties[0]`), so hovering a group lights
  * up every byte of the group, and hovering a byte finds the one span (and tree node) it belongs to.
  */
-import { PROTOCOL_VERSION_LABELS, reasonCodeName, type BitField, type FieldSpan, type Packet, type ProtocolVersion } from '../../mqtt/codec/index.ts';
+import { PROTOCOL_VERSION_LABELS, reasonCodeName, type BitField, type FieldSpan, type Packet, type ProtocolVersion } from '../../../mqtt/codec/index.ts';
+import { asciiChar, HEX_BYTE, hexPreview } from '../hex.ts';
 
 /** What part of the packet a field belongs to, for colouring. */
 export type FieldKind = 'fixed' | 'variable' | 'properties' | 'payload';
@@ -233,16 +234,11 @@ export function moveInList(index: number, key: string, count: number, page = 10)
   }
 }
 
-export const HEX_BYTE: ReadonlyArray<string> = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+export { HEX_BYTE, asciiChar, hexPreview };
 
 /** Offsets are decimal everywhere on the page (the tree, the errors, "at byte 20"), the grid included. */
 export function offsetLabel(offset: number, width = 4): string {
   return String(offset).padStart(width, '0');
-}
-
-/** The printable-ASCII rendering of a byte for the text column ('.' for the rest). */
-export function asciiChar(byte: number): string {
-  return byte >= 0x20 && byte < 0x7f ? String.fromCharCode(byte) : '.';
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -359,14 +355,6 @@ function firstBadUtf8(bytes: Uint8Array): number {
     i += need + 1;
   }
   return 0;
-}
-
-/** Hex of a byte range, space separated, at most `max` bytes then an ellipsis. */
-export function hexPreview(bytes: Uint8Array, start: number, end: number, max = 32): string {
-  const stop = Math.min(end, start + max);
-  const parts: string[] = [];
-  for (let i = start; i < stop; i++) parts.push(HEX_BYTE[bytes[i]!]!);
-  return parts.join(' ') + (end > stop ? ` … (+${(end - stop).toLocaleString('en')})` : '');
 }
 
 /** Words for values whose number alone says little: reason codes, the protocol level. By path. */

@@ -1,5 +1,5 @@
 /**
- * The annotated hex grid, the field tree and the selected field's details, kept in sync: hovering
+ * The annotated packet, shared by the hex decoder, the packet builder and the broker lab: the hex grid, the field tree and the selected field's details, kept in sync: hovering
  * or focusing a field lights up its bytes, and hovering or moving onto a byte selects its field.
  * The grid draws only the rows in view, so a 4 MB payload scrolls as lightly as a PINGREQ.
  */
@@ -7,9 +7,10 @@ import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, typ
 import {
   asciiChar, bitView, formatValue, HEX_BYTE, hexPreview, moveCursor, moveInList, nodeAtByte, offsetLabel, rowCount,
   PAYLOAD_TEXT_LIMIT, scrollToRow, visibleNodes, visibleRows, type PacketLayout, type PayloadView,
-} from './packet-view-model.ts';
-import { fill } from './i18n.ts';
-import { PACKET_VIEW_EN, type PacketViewLabels } from './labels.ts';
+} from './annotated-packet-model.ts';
+import { hexLines } from '../hex.ts';
+import { fill } from './legacy-i18n.ts';
+import { PACKET_VIEW_EN, type PacketViewLabels } from './legacy-labels.ts';
 
 export const ROW_HEIGHT = 26;
 
@@ -39,7 +40,7 @@ export interface PacketViewProps {
   errorPaths?: ReadonlySet<string>;
 }
 
-export default function PacketView(props: PacketViewProps) {
+export default function AnnotatedPacket(props: PacketViewProps) {
   const { bytes, layout, errorByte = -1, payloads = [], labels = PACKET_VIEW_EN, meanings = {}, idPrefix, initialPath } = props;
   const findPath = useCallback((path: string | undefined) => {
     if (path === undefined) return layout.nodes.length > 0 ? 0 : -1;
@@ -405,12 +406,7 @@ function PayloadViews({ bytes, panel, labels }: { bytes: Uint8Array; panel: Payl
   const v = panel.view;
   if (v.length === 0) return <p className="mqtt-pv__note">{labels.payloadEmpty}</p>;
   const shown = Math.min(v.length, HEX_PREVIEW_BYTES);
-  const hexLines: string[] = [];
-  for (let i = 0; i < shown; i += 16) {
-    const parts: string[] = [];
-    for (let j = i; j < Math.min(shown, i + 16); j++) parts.push(HEX_BYTE[bytes[panel.offset + j]!]!);
-    hexLines.push(parts.join(' '));
-  }
+  const lines = hexLines(bytes, panel.offset, shown);
   return (
     <div className="mqtt-pv__payload" data-testid="payload-views">
       {v.json !== null && (
@@ -430,7 +426,7 @@ function PayloadViews({ bytes, panel, labels }: { bytes: Uint8Array; panel: Payl
       )}
       <h5>{labels.payloadHex}</h5>
       <pre tabIndex={0} className="mqtt-pv__pre" data-testid="payload-hex">
-        {hexLines.join('\n')}
+        {lines.join('\n')}
         {v.length > shown && `\n${fill(labels.payloadHexMore, { more: v.length - shown })}`}
       </pre>
     </div>
