@@ -23,6 +23,7 @@ export default defineConfig({
           translations: { 'zh-CN': '课程' },
           items: [
             { slug: 'guides/what-is-mqtt', translations: { 'zh-CN': 'MQTT 是什么，物联网为什么用它' } },
+            { slug: 'guides/publish-subscribe', translations: { 'zh-CN': '发布/订阅与解耦' } },
             { slug: 'guides/topics', translations: { 'zh-CN': '主题与通配符' } },
             { slug: 'guides/packet-anatomy', translations: { 'zh-CN': 'MQTT 报文的结构' } },
             { slug: 'guides/remaining-length', translations: { 'zh-CN': '剩余长度' } },
