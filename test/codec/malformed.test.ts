@@ -193,8 +193,8 @@ const SUBSCRIPTIONS: Case[] = [
 ];
 
 const PROPERTIES: Case[] = [
-  { what: 'a PUBLISH carrying Payload Format Indicator twice', version: 5, hex: '30 08 0001 61 04 0101 0100', offset: 8, field: 'properties[1].id', rule: 'MQTT-5.0 §2.2.2.2' },
-  { what: 'a CONNACK carrying Reason String twice', version: 5, hex: '20 0b 00 00 08 1f 0001 61 1f 0001 62', offset: 9, field: 'properties[1].id', rule: 'MQTT-5.0 §2.2.2.2' },
+  { what: 'a PUBLISH carrying Payload Format Indicator twice', version: 5, hex: '30 08 0001 61 04 0101 0100', offset: 8, field: 'properties[1].id', rule: 'MQTT-5.0 §3.3.2.3' },
+  { what: 'a CONNACK carrying Reason String twice', version: 5, hex: '20 0b 00 00 08 1f 0001 61 1f 0001 62', offset: 9, field: 'properties[1].id', rule: 'MQTT-5.0 §3.2.2.3' },
   { what: 'a SUBSCRIBE carrying two Subscription Identifiers', version: 5, hex: '82 0b 0001 04 0b01 0b02 0001 23 00', offset: 7, field: 'properties[1].id', rule: 'MQTT-5.0 §3.8.2.1.2', model: { type: 'SUBSCRIBE', packetId: 1, properties: { subscriptionIdentifiers: [1, 2] }, subscriptions: [{ topicFilter: '#', qos: 0 }] }, modelField: 'properties.subscriptionIdentifiers' },
   { what: 'a PUBLISH carrying Session Expiry Interval, which PUBLISH may not', version: 5, hex: '30 09 0001 61 05 11 00000001', offset: 6, field: 'properties[0].id', rule: 'MQTT-5.0 §2.2.2.2', model: pub('a', { properties: { sessionExpiryInterval: 1 } }), modelField: 'properties.sessionExpiryInterval' },
   { what: 'a CONNECT carrying Will Delay Interval outside the will properties', version: 5, hex: '10 12 0004 4d515454 05 02 003c 05 18 00000005 0000', offset: 13, field: 'properties[0].id', rule: 'MQTT-5.0 §2.2.2.2', model: connect({ protocolLevel: 5, properties: { willDelayInterval: 5 } }), modelField: 'properties.willDelayInterval' },

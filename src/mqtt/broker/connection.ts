@@ -19,6 +19,7 @@ import { handlePubrec } from './handlers/pubrec.ts';
 import { handlePubrel } from './handlers/pubrel.ts';
 import { handleSubscribe } from './handlers/subscribe.ts';
 import { handleUnsubscribe } from './handlers/unsubscribe.ts';
+import { DUPLICATE_PROPERTY_RULES } from '../codec/parser.ts';
 import { remainingExpiry, type Delivery } from './message.ts';
 import type { Session } from './session.ts';
 import { OutboundTopicAliases } from './topic-alias.ts';
@@ -50,7 +51,15 @@ const RULE_REASON_CODES: Readonly<Record<string, number>> = {
   // A wildcard in a PUBLISH topic name (MQTT-3.3.2-2): the packet parses, its data is not allowed,
   // which 5.0 §1.2 calls a Protocol Error, not a Malformed Packet. mosquitto answers 0x82 too.
   'MQTT-3.3.2-2': 0x82,
+  // A property included twice: each property's definition calls it a Protocol Error. (An identifier
+  // not valid for the packet type stays 0x81: §2.2.2.2 calls that a Malformed Packet.)
+  'MQTT-5.0 §3.8.2.1.2': 0x82,
+  ...Object.fromEntries(Object.values(DUPLICATE_PROPERTY_RULES).map((rule) => [rule, 0x82])),
 };
+
+/** Packet type codes a client never sends: 0 (reserved), CONNACK, SUBACK, UNSUBACK, PINGRESP. */
+const NOT_FROM_CLIENTS: ReadonlySet<number> = new Set([0, 2, 9, 11, 13]);
+const TYPE_NAMES = ['type 0 (reserved)', 'CONNECT', 'CONNACK', 'PUBLISH', 'PUBACK', 'PUBREC', 'PUBREL', 'PUBCOMP', 'SUBSCRIBE', 'SUBACK', 'UNSUBSCRIBE', 'UNSUBACK', 'PINGREQ', 'PINGRESP', 'DISCONNECT', 'AUTH'];
 
 export class BrokerConnection {
   /** From the broker's id source. */
@@ -83,6 +92,8 @@ export class BrokerConnection {
   private readonly sink: ConnectionSink;
   private readonly decoder: StreamDecoder;
   private readonly received = new ReceivedBytes();
+  /** Stream offset just past the last whole packet decoded: where a malformed one starts. */
+  private decodedUpTo = 0;
 
   /** @internal Use `broker.accept`. */
   constructor(broker: Broker, id: string, sink: ConnectionSink, meta: ConnectionMeta, now: number) {
@@ -134,6 +145,7 @@ export class BrokerConnection {
       // MQTT-3.1.4-5 (3.1.1) / MQTT-3.1.4-6 (5.0): nothing after a refused CONNECT or a close is processed.
       if (this.isClosed) return;
       const packet = decoded.packet;
+      this.decodedUpTo = decoded.offset + decoded.length;
       this.lastPacketAt = now;
       this.broker.emitPacket(this, 'in', this.received.take(decoded.offset, decoded.length), packet);
       this.dispatch(packet);
@@ -163,6 +175,18 @@ export class BrokerConnection {
       this.broker.emitProtocolError(this, 0x01, error.rule, error.explanation);
       this.refuse(0x01, error.explanation, 4);
       return;
+    }
+    if (this.state === 'connected') {
+      // The packet type alone decides, before its body: a type a client never sends, or AUTH when
+      // the CONNECT named no Authentication Method (MQTT-4.12.0-7), is a Protocol Error whatever
+      // its body holds (5.0 §4.13; 3.1.1 MQTT-4.8.0-1 just closes).
+      const typeCode = this.received.byteAt(this.decodedUpTo) >> 4;
+      if (NOT_FROM_CLIENTS.has(typeCode) || (typeCode === 15 && this.version === 5 && !this.expectsAuth())) {
+        const name = TYPE_NAMES[typeCode]!;
+        this.protocolError(0x82, typeCode === 15 ? 'AUTH without an Authentication Method in CONNECT is a protocol error' : `${name} is not a packet a client may send`,
+          typeCode === 15 ? 'MQTT-4.12.0-7' : this.version === 5 ? 'MQTT-5.0 §4.13' : 'MQTT-4.8.0-1');
+        return;
+      }
     }
     const code = RULE_REASON_CODES[error.rule] ?? 0x81;
     this.broker.emitProtocolError(this, this.version === 5 && this.connackSent ? code : null, error.rule, error.explanation);
@@ -290,6 +314,11 @@ export class BrokerConnection {
     this.broker.connectionClosed(this, cause, reason);
   }
 
+  /** Whether an AUTH packet may come: the CONNECT named an Authentication Method (5.0 §4.12). */
+  expectsAuth(): boolean {
+    return false;
+  }
+
   /** @internal */
   snapshot(): ConnectionSnapshot {
     const will = this.will;
@@ -331,6 +360,16 @@ class ReceivedBytes {
 
   push(chunk: Uint8Array): void {
     this.chunks.push(chunk);
+  }
+
+  /** The byte at stream `offset` (not yet forgotten), or 0 if it is not held. */
+  byteAt(offset: number): number {
+    let at = offset - this.start;
+    for (const chunk of this.chunks) {
+      if (at < chunk.length) return chunk[at]!;
+      at -= chunk.length;
+    }
+    return 0;
   }
 
   /** The bytes at [offset, offset + length) of the stream; forgets everything before their end. */

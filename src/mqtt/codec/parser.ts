@@ -96,7 +96,7 @@ export function decodePacket(bytes: Uint8Array, options: DecodeOptions = {}, off
   const reader = new BinaryReader(bytes, bodyStart, end, version, spans);
   checkFlags(reader, header, offset);
   if (spans !== null) {
-    spans.push({ offset, length: 1, path: 'fixedHeader', label: `Fixed header: ${header.type} and its flags`, value: bytes[offset]!, bits: fixedHeaderBits(header) });
+    spans.push({ offset, length: 1, path: 'fixedHeader', label: `Fixed header: ${header.type} and its flags`, value: bytes[offset]!, bits: fixedHeaderBits(header, version) });
     spans.push({ offset: offset + 1, length: header.headerLength - 1, path: 'fixedHeader.remainingLength', label: 'Remaining length (variable byte integer)', value: header.remainingLength });
   }
 
@@ -138,11 +138,14 @@ function checkFlags(reader: BinaryReader, header: FixedHeader, offset: number): 
   const expected = RESERVED_FLAGS[type];
   // MQTT 3.1 let a re-sent PUBREL, SUBSCRIBE or UNSUBSCRIBE carry DUP (0b1010).
   if (flags === expected || (version === 3 && expected === 2 && flags === 0x0a)) return;
+  // MQTT 3.1 has DUP/QoS/RETAIN in every fixed header and no rule about them in CONNECT: reserved
+  // flag bits (MQTT-2.2.2-1) came with 3.1.1. mosquitto accepts them from a 3.1 client too.
+  if (version === 3 && type === 'CONNECT') return;
   throw new MalformedPacketError(offset, 'fixedHeader.flags', reservedFlagsRule(type, version),
     `${type} must have its reserved flag bits set to ${expected.toString(2).padStart(4, '0')}, but they are ${flags.toString(2).padStart(4, '0')}`);
 }
 
-function fixedHeaderBits(header: FixedHeader): BitField[] {
+function fixedHeaderBits(header: FixedHeader, version: ProtocolVersion): BitField[] {
   const typeCode = PACKET_TYPE_NAMES.indexOf(header.type);
   const bits: BitField[] = [{ path: 'fixedHeader.type', label: 'Packet type', mask: 0xf0, shift: 4, value: typeCode, meaning: header.type }];
   if (header.type === 'PUBLISH') {
@@ -152,6 +155,8 @@ function fixedHeaderBits(header: FixedHeader): BitField[] {
       { path: 'fixedHeader.flags.qos', label: 'QoS', mask: 0x06, shift: 1, value: qos, meaning: `QoS ${qos} — ${QOS_MEANINGS[qos]}` },
       { path: 'fixedHeader.flags.retain', label: 'RETAIN', mask: 0x01, shift: 0, value: header.flags & 1, meaning: header.flags & 1 ? 'retain this message' : 'not retained' },
     );
+  } else if (header.type === 'CONNECT' && version === 3) {
+    bits.push({ path: 'fixedHeader.flags', label: 'Flags', mask: 0x0f, shift: 0, value: header.flags, meaning: 'DUP, QoS and RETAIN are not used in a 3.1 CONNECT (3.1.1 made them reserved, 0000)' });
   } else {
     const expected = RESERVED_FLAGS[header.type].toString(2).padStart(4, '0');
     bits.push({ path: 'fixedHeader.flags', label: 'Reserved flags', mask: 0x0f, shift: 0, value: header.flags, meaning: `reserved, must be ${expected}` });
@@ -215,10 +220,11 @@ function parseConnect(reader: BinaryReader): ConnectPacket {
       { path: 'connectFlags.willQos', label: 'Will QoS', mask: 0x18, shift: 3, value: willQos },
       { path: 'connectFlags.will', label: 'Will Flag', mask: 0x04, shift: 2, value: hasWill ? 1 : 0 },
       { path: 'connectFlags.cleanSession', label: version === 5 ? 'Clean Start' : 'Clean Session', mask: 0x02, shift: 1, value: cleanSession ? 1 : 0 },
-      { path: 'connectFlags.reserved', label: 'Reserved', mask: 0x01, shift: 0, value: flags & 1, meaning: 'reserved, must be 0' },
+      { path: 'connectFlags.reserved', label: 'Reserved', mask: 0x01, shift: 0, value: flags & 1, meaning: version === 3 ? 'unused in 3.1 (3.1.1 made it reserved, must be 0)' : 'reserved, must be 0' },
     ]);
   }
-  if ((flags & 0x01) !== 0) {
+  // MQTT-3.1.2-3 is a 3.1.1 rule: 3.1 leaves bit 0 unused and says nothing of its value.
+  if ((flags & 0x01) !== 0 && version !== 3) {
     throw new MalformedPacketError(flagsOffset, 'connectFlags.reserved', 'MQTT-3.1.2-3', 'The reserved bit 0 of the Connect flags is set; it must be 0');
   }
   if (!hasWill && willQos !== 0) {
@@ -524,6 +530,16 @@ function checkReasonCode(code: number, type: PacketType, offset: number, field: 
   }
 }
 
+/** Where each packet's properties are defined, each with "It is a Protocol Error to include … more than once". */
+export const DUPLICATE_PROPERTY_RULES: Readonly<Record<PropertyContext, string>> = {
+  CONNECT: 'MQTT-5.0 §3.1.2.11', WILL: 'MQTT-5.0 §3.1.3.2', CONNACK: 'MQTT-5.0 §3.2.2.3', PUBLISH: 'MQTT-5.0 §3.3.2.3',
+  PUBACK: 'MQTT-5.0 §3.4.2.2', PUBREC: 'MQTT-5.0 §3.5.2.2', PUBREL: 'MQTT-5.0 §3.6.2.2', PUBCOMP: 'MQTT-5.0 §3.7.2.2',
+  SUBSCRIBE: 'MQTT-5.0 §3.8.2.1', SUBACK: 'MQTT-5.0 §3.9.2.1', UNSUBSCRIBE: 'MQTT-5.0 §3.10.2.1', UNSUBACK: 'MQTT-5.0 §3.11.2.1',
+  DISCONNECT: 'MQTT-5.0 §3.14.2.2', AUTH: 'MQTT-5.0 §3.15.2.2',
+  // No properties at all in these two.
+  PINGREQ: 'MQTT-5.0 §3.12', PINGRESP: 'MQTT-5.0 §3.13',
+};
+
 /**
  * A 5.0 property block: its length, then identifier/value pairs (5.0 §2.2.2). Checks that each
  * identifier is known, allowed in this packet, not repeated unless the spec allows it, and that
@@ -564,7 +580,10 @@ function parseProperties(reader: BinaryReader, context: PropertyContext, prefix:
     const key = definition.key;
     const repeatable = definition.repeatable && !(key === 'subscriptionIdentifiers' && context === 'SUBSCRIBE');
     if (!repeatable && properties[key] !== undefined) {
-      throw new MalformedPacketError(idOffset, `${path}.id`, key === 'subscriptionIdentifiers' ? 'MQTT-5.0 §3.8.2.1.2' : 'MQTT-5.0 §2.2.2.2', `${definition.label} appears more than once in ${where}; it may appear only once`);
+      // Each property's definition says "It is a Protocol Error to include … more than once": the
+      // rule cites the packet's property section, so a receiver can tell it from an identifier not
+      // valid here (§2.2.2.2, a Malformed Packet).
+      throw new MalformedPacketError(idOffset, `${path}.id`, key === 'subscriptionIdentifiers' ? 'MQTT-5.0 §3.8.2.1.2' : DUPLICATE_PROPERTY_RULES[context], `${definition.label} appears more than once in ${where}; it may appear only once`);
     }
     const valueOffset = reader.pos;
     const valuePath = `${path}.value`;

@@ -40,6 +40,13 @@ export function handlePublish(connection: BrokerConnection, packet: PublishPacke
       connection.protocolError(0x82, 'A PUBLISH from a client must not carry a Subscription Identifier', 'MQTT-3.3.4-6');
       return;
     }
+    const responseTopic = packet.properties?.responseTopic;
+    if (responseTopic !== undefined && (responseTopic.includes('+') || responseTopic.includes('#'))) {
+      // MQTT-3.3.2-14: a Response Topic is a topic name, never a filter; the packet parses, its
+      // data is not allowed: a Protocol Error (5.0 §1.2).
+      connection.protocolError(0x82, `The Response Topic "${responseTopic}" contains a wildcard`, 'MQTT-3.3.2-14');
+      return;
+    }
   }
   if (packet.qos > options.maximumQoS) {
     // 5.0 MQTT-3.2.2-11: the client was told our Maximum QoS.
