@@ -15,7 +15,7 @@ export default defineConfig({
         'zh-cn': { label: '简体中文', lang: 'zh-CN' },
       },
       markdown: { processedDirs: ['./content/docs'] },
-      customCss: ['./src/styles/widgets.css', './src/styles/packet-widgets.css'],
+      customCss: ['./src/styles/widgets.css', './src/styles/packet-widgets.css', './src/styles/packet-parts.css'],
       // An ordered course, written out: autogenerate finds nothing in a glob-loaded folder.
       sidebar: [
         {
@@ -27,12 +27,37 @@ export default defineConfig({
             { slug: 'guides/topics', translations: { 'zh-CN': '主题与通配符' } },
             { slug: 'guides/packet-anatomy', translations: { 'zh-CN': 'MQTT 报文的结构' } },
             { slug: 'guides/remaining-length', translations: { 'zh-CN': '剩余长度' } },
+            { slug: 'guides/connecting', translations: { 'zh-CN': '建立连接' } },
             { slug: 'guides/qos', translations: { 'zh-CN': '服务质量（QoS）' } },
             { slug: 'guides/sessions', translations: { 'zh-CN': '会话与 cleanSession' } },
             { slug: 'guides/retained-messages', translations: { 'zh-CN': '保留消息' } },
             { slug: 'guides/last-will', translations: { 'zh-CN': '遗嘱消息' } },
             { slug: 'guides/keepalive', translations: { 'zh-CN': '心跳（Keepalive）' } },
             { slug: 'guides/client-ids', translations: { 'zh-CN': '客户端标识符' } },
+          ],
+        },
+        {
+          // Generated from the codec at build time (src/components/reference); custom pages, so links.
+          label: 'Packet reference',
+          translations: { 'zh-CN': '报文参考' },
+          collapsed: true,
+          items: [
+            { label: 'All packets', link: '/reference/', translations: { 'zh-CN': '全部报文' } },
+            { label: 'CONNECT', link: '/reference/connect/' },
+            { label: 'CONNACK', link: '/reference/connack/' },
+            { label: 'PUBLISH', link: '/reference/publish/' },
+            { label: 'PUBACK', link: '/reference/puback/' },
+            { label: 'PUBREC', link: '/reference/pubrec/' },
+            { label: 'PUBREL', link: '/reference/pubrel/' },
+            { label: 'PUBCOMP', link: '/reference/pubcomp/' },
+            { label: 'SUBSCRIBE', link: '/reference/subscribe/' },
+            { label: 'SUBACK', link: '/reference/suback/' },
+            { label: 'UNSUBSCRIBE', link: '/reference/unsubscribe/' },
+            { label: 'UNSUBACK', link: '/reference/unsuback/' },
+            { label: 'PINGREQ', link: '/reference/pingreq/' },
+            { label: 'PINGRESP', link: '/reference/pingresp/' },
+            { label: 'DISCONNECT', link: '/reference/disconnect/' },
+            { label: 'AUTH', link: '/reference/auth/' },
           ],
         },
         {
