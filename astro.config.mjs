@@ -34,6 +34,7 @@ export default defineConfig({
             { slug: 'guides/last-will', translations: { 'zh-CN': '遗嘱消息' } },
             { slug: 'guides/keepalive', translations: { 'zh-CN': '心跳（Keepalive）' } },
             { slug: 'guides/client-ids', translations: { 'zh-CN': '客户端标识符' } },
+            { slug: 'guides/mqtt-5', translations: { 'zh-CN': 'MQTT 5 带来了什么' } },
           ],
         },
         {
