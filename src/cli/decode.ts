@@ -9,18 +9,23 @@ import {
 } from '../mqtt/codec/index.ts';
 import { bytesToHex } from '../mqtt/codec/binary-reader.ts';
 import { HexInputError, parseHexInput } from '../input/index.ts';
+import { runCaptureCli } from './decode-capture.ts';
 
 const USAGE = `Usage: npm run decode -- [--protocol 3.1|3.1.1|5.0|auto] [--json] [HEX ...]
 Decodes one or more concatenated MQTT packets. With no HEX arguments, reads standard input.
 Accepts continuous or spaced hex, 0x10/\\x10 forms, C arrays, base64, and hex dumps from
-Wireshark, tcpdump -X, xxd and hexdump -C.`;
+Wireshark, tcpdump -X, xxd and hexdump -C.
+
+       npm run decode -- --pcap FILE [--stream N] [--json]
+Lists the MQTT connections of a pcap or pcapng capture (TCP and WebSocket, any port; TLS shown
+as encrypted) with their packets; --stream N shows one connection, each packet field by field.`;
 
 const VERSIONS: Record<string, ProtocolVersion> = { '3.1': 3, '3.1.1': 4, '5.0': 5, '5': 5, '4': 4, '3': 3 };
 
-interface Options { protocol: ProtocolVersion | 'auto'; json: boolean; hex: string[] }
+interface Options { protocol: ProtocolVersion | 'auto'; json: boolean; hex: string[]; pcap: string | null; stream: number | null }
 
 function parseArguments(argv: string[]): Options {
-  const options: Options = { protocol: 'auto', json: false, hex: [] };
+  const options: Options = { protocol: 'auto', json: false, hex: [], pcap: null, stream: null };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--json') options.json = true;
@@ -30,6 +35,14 @@ function parseArguments(argv: string[]): Options {
       if (value === 'auto') options.protocol = 'auto';
       else if (value !== undefined && VERSIONS[value] !== undefined) options.protocol = VERSIONS[value]!;
       else fail(`--protocol takes 3.1, 3.1.1, 5.0 or auto, not ${JSON.stringify(value ?? '')}`);
+    } else if (arg === '--pcap' || arg.startsWith('--pcap=')) {
+      const value = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[++i];
+      if (value === undefined || value === '') fail('--pcap takes a file name');
+      options.pcap = value;
+    } else if (arg === '--stream' || arg.startsWith('--stream=')) {
+      const value = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[++i];
+      if (value === undefined || !/^\d+$/.test(value)) fail(`--stream takes a TCP stream number (0, 1, …), not ${JSON.stringify(value ?? '')}`);
+      options.stream = Number(value);
     } else if (arg.startsWith('--')) fail(`Unknown option ${arg}\n\n${USAGE}`);
     else options.hex.push(arg);
   }
@@ -43,6 +56,11 @@ function fail(message: string): never {
 
 function main(): void {
   const options = parseArguments(process.argv.slice(2));
+  if (options.pcap !== null) {
+    if (options.hex.length > 0) fail('--pcap reads a capture file; give no HEX arguments with it');
+    process.exit(runCaptureCli({ file: options.pcap, stream: options.stream, json: options.json }));
+  }
+  if (options.stream !== null) fail('--stream needs --pcap FILE');
   const text = options.hex.length > 0 ? options.hex.join(' ') : readFileSync(0, 'utf8');
   let bytes: Uint8Array;
   let inputNote: string;
