@@ -35,6 +35,7 @@ export default defineConfig({
             { slug: 'guides/keepalive', translations: { 'zh-CN': '心跳（Keepalive）' } },
             { slug: 'guides/client-ids', translations: { 'zh-CN': '客户端标识符' } },
             { slug: 'guides/mqtt-5', translations: { 'zh-CN': 'MQTT 5 带来了什么' } },
+            { slug: 'guides/brokers-and-tools', translations: { 'zh-CN': 'Broker 与工具' } },
           ],
         },
         {
