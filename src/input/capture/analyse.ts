@@ -401,7 +401,11 @@ class Conversation implements ConversationState {
       for (const e of this.events) e.direction = e.direction === 'client-to-broker' ? 'broker-to-client' : 'client-to-broker';
       this.clientBy = 'connect';
     }
-    for (const p of this.packets) p.relativeTime = timeDifference(p.time, captureStart);
+    // Packets are emitted when decoded; a direction that waited to resynchronise may emit late.
+    // Wireshark's order is the order of the frames that completed them.
+    this.packets.sort((x, y) => x.frame - y.frame || x.index - y.index);
+    this.packets.forEach((p, i) => { p.index = i; p.relativeTime = timeDifference(p.time, captureStart); });
+    this.events.sort((x, y) => x.frame - y.frame);
     const end = [this.clientSide.lastTime, this.brokerSide.lastTime].reduce((a, b) => (seconds(b) > seconds(a) ? b : a));
     const protocol = this.protocol ?? 'other';
     const clientId = connect?.packet?.type === 'CONNECT' ? connect.packet.clientId : null;
