@@ -2,6 +2,7 @@
 import { defineConfig } from 'astro/config';
 import starlight from '@astrojs/starlight';
 import react from '@astrojs/react';
+import contentSecurityPolicy from './src/build/content-security-policy.mjs';
 
 export default defineConfig({
   site: 'https://mqtt-lab.example',
@@ -77,5 +78,7 @@ export default defineConfig({
       ],
     }),
     react(),
+    // Last: it rewrites the finished HTML, hashing every inline script the page holds.
+    contentSecurityPolicy(),
   ],
 });
