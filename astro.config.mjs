@@ -37,6 +37,7 @@ export default defineConfig({
             { slug: 'guides/client-ids', translations: { 'zh-CN': '客户端标识符' } },
             { slug: 'guides/mqtt-5', translations: { 'zh-CN': 'MQTT 5 带来了什么' } },
             { slug: 'guides/brokers-and-tools', translations: { 'zh-CN': 'Broker 与工具' } },
+            { slug: 'guides/misconceptions', translations: { 'zh-CN': '常见误区辨正' } },
           ],
         },
         {
