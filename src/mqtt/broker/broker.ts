@@ -14,6 +14,8 @@
 import type { Properties, QoS } from '../codec/index.ts';
 import { SubscriptionIndex } from '../topics/index.ts';
 import { BrokerConnection } from './connection.ts';
+import type { BrokerCore } from './core.ts';
+import { dispatch as dispatchPacket } from './dispatch.ts';
 import { offer, pump } from './delivery.ts';
 import { Emitter } from './emitter.ts';
 import { isExpired, snapshotMessage, type Delivery, type Message } from './message.ts';
@@ -21,9 +23,10 @@ import { RetainedStore } from './retained-store.ts';
 import { releasePendingWill, willAfterClose } from './will.ts';
 import { NEVER_EXPIRES, Session, type SubscriptionRecord } from './session.ts';
 import type {
-  BrokerEventMap, BrokerInit, BrokerSnapshot, Clock, CloseCause, ConnectionMeta, ConnectionSink, IdSource,
+  BrokerEvent, BrokerEventMap, BrokerEventType, BrokerInit, BrokerSnapshot, Clock, CloseCause, ConnectionHost, ConnectionMeta, ConnectionSink, IdSource,
   MessageDroppedEvent, ResolvedBrokerOptions, SessionSnapshot,
 } from './types.ts';
+import type { Packet } from '../codec/index.ts';
 
 /** Members of one `$share/{group}/{filter}`, served round robin. */
 export interface SharedGroup {
@@ -62,7 +65,7 @@ const DEFAULTS: ResolvedBrokerOptions = {
   connectTimeout: 10_000,
 };
 
-export class Broker {
+export class Broker implements BrokerCore, ConnectionHost<BrokerConnection> {
   readonly clock: Clock;
   readonly ids: IdSource;
   readonly options: ResolvedBrokerOptions;
@@ -220,6 +223,16 @@ export class Broker {
       this.running = false;
     }
     if (failure !== null) throw failure;
+  }
+
+  /** @internal A decoded packet from one of our connections, to its handler. */
+  dispatch(connection: BrokerConnection, packet: Packet): void {
+    dispatchPacket(this, connection, packet);
+  }
+
+  /** @internal */
+  connectionById(id: string): BrokerConnection | undefined {
+    return this.connections.get(id);
   }
 
   /** @internal */
@@ -430,15 +443,16 @@ export class Broker {
   // Event helpers.
 
   /** @internal */
-  emit<E extends BrokerEventMap[keyof BrokerEventMap]>(event: E): void {
-    if (this.events.wants(event.type)) this.events.emit(event as never);
+  wants(type: BrokerEventType): boolean {
+    return this.events.wants(type);
   }
 
   /** @internal */
-  emitPacket(connection: BrokerConnection, direction: 'in' | 'out', bytes: Uint8Array, packet: BrokerEventMap['packet']['packet']): void {
-    if (!this.events.wants('packet')) return;
-    this.events.emit({ type: 'packet', time: this.clock.now(), connectionId: connection.id, clientId: connection.clientId, direction, bytes, packet });
+  emit(event: BrokerEvent): void {
+    if (this.events.wants(event.type)) this.events.emit(event as never);
   }
+
+
 
   /** @internal */
   emitDropped(clientId: string | null, message: Message, qos: QoS, why: MessageDroppedEvent['why']): void {
@@ -450,22 +464,11 @@ export class Broker {
     this.emit({ type: 'message-queued', time: this.clock.now(), clientId: session.clientId, topic: delivery.message.topic, qos: delivery.qos, messageId: delivery.message.id, queued: session.queue.length, why });
   }
 
-  /** @internal */
-  emitProtocolError(connection: BrokerConnection, reasonCode: number | null, rule: string | null, message: string): void {
-    this.emit({ type: 'protocol-error', time: this.clock.now(), connectionId: connection.id, clientId: connection.clientId, reasonCode, rule, message });
-  }
 
-  /** @internal */
-  emitRefused(connection: BrokerConnection, reasonCode: number, reason: string): void {
-    this.emit({ type: 'connection-refused', time: this.clock.now(), connectionId: connection.id, clientId: connection.clientId, reasonCode, reason });
-  }
 
-  /** @internal */
-  emitTopicAlias(connection: BrokerConnection, direction: 'in' | 'out', alias: number, topic: string, replaced?: string): void {
-    const event: BrokerEventMap['topic-alias'] = { type: 'topic-alias', time: this.clock.now(), connectionId: connection.id, clientId: connection.clientId, direction, alias, topic };
-    if (replaced !== undefined) event.replaced = replaced;
-    this.emit(event);
-  }
+
+
+
 }
 
 export { NEVER_EXPIRES };

@@ -4,43 +4,14 @@
  * 5.0 limits, topic aliases). Session state lives in Session; routing lives in Broker.
  */
 import {
-  encodePacket, MalformedPacketError, StreamDecoder, type Packet, type PacketType, type Properties,
-  type ProtocolVersion, type PublishPacket, type Will,
+  encodePacket, MalformedPacketError, StreamDecoder, type Packet, type Properties,
+  type ProtocolVersion, type PublishPacket, type QoS, type Will,
 } from '../codec/index.ts';
-import type { Broker } from './broker.ts';
-import { handleAuth } from './handlers/auth.ts';
-import { handleConnect } from './handlers/connect.ts';
-import { handleDisconnect } from './handlers/disconnect.ts';
-import { handlePingreq } from './handlers/pingreq.ts';
-import { handlePuback } from './handlers/puback.ts';
-import { handlePubcomp } from './handlers/pubcomp.ts';
-import { handlePublish } from './handlers/publish.ts';
-import { handlePubrec } from './handlers/pubrec.ts';
-import { handlePubrel } from './handlers/pubrel.ts';
-import { handleSubscribe } from './handlers/subscribe.ts';
-import { handleUnsubscribe } from './handlers/unsubscribe.ts';
 import { DUPLICATE_PROPERTY_RULES } from '../codec/parser.ts';
 import { remainingExpiry, type Delivery } from './message.ts';
 import type { Session } from './session.ts';
 import { OutboundTopicAliases } from './topic-alias.ts';
-import type { CloseCause, ConnectionMeta, ConnectionSink, ConnectionSnapshot } from './types.ts';
-
-type Handler = (connection: BrokerConnection, packet: never) => void;
-
-/** Packets a client may send once connected, each to its handler. */
-const HANDLERS: Partial<Record<PacketType, Handler>> = {
-  CONNECT: handleConnect,
-  PUBLISH: handlePublish,
-  PUBACK: handlePuback,
-  PUBREC: handlePubrec,
-  PUBREL: handlePubrel,
-  PUBCOMP: handlePubcomp,
-  SUBSCRIBE: handleSubscribe,
-  UNSUBSCRIBE: handleUnsubscribe,
-  PINGREQ: handlePingreq,
-  DISCONNECT: handleDisconnect,
-  AUTH: handleAuth,
-};
+import type { BrokerEventMap, CloseCause, ConnectionHost, ConnectionMeta, ConnectionSink, ConnectionSnapshot, MessageDroppedEvent } from './types.ts';
 
 /** Reason codes for codec failures that the 5.0 spec calls something other than Malformed Packet. */
 const RULE_REASON_CODES: Readonly<Record<string, number>> = {
@@ -65,8 +36,6 @@ export class BrokerConnection {
   /** From the broker's id source. */
   readonly id: string;
   readonly meta: ConnectionMeta;
-  /** @internal */
-  readonly broker: Broker;
   state: 'awaiting-connect' | 'connected' | 'closed' = 'awaiting-connect';
   /** Set by CONNECT. */
   protocolVersion: ProtocolVersion | null = null;
@@ -89,6 +58,7 @@ export class BrokerConnection {
   readonly aliasesIn = new Map<number, string>();
   /** Broker → client aliases (only if the client allowed them). */
   aliasesOut = new OutboundTopicAliases(0);
+  private readonly host: ConnectionHost<BrokerConnection>;
   private readonly sink: ConnectionSink;
   private readonly decoder: StreamDecoder;
   private readonly received = new ReceivedBytes();
@@ -96,24 +66,24 @@ export class BrokerConnection {
   private decodedUpTo = 0;
 
   /** @internal Use `broker.accept`. */
-  constructor(broker: Broker, id: string, sink: ConnectionSink, meta: ConnectionMeta, now: number) {
-    this.broker = broker;
+  constructor(host: ConnectionHost<BrokerConnection>, id: string, sink: ConnectionSink, meta: ConnectionMeta, now: number) {
+    this.host = host;
     this.id = id;
     this.sink = sink;
     this.meta = meta;
     this.acceptedAt = now;
     this.lastPacketAt = now;
-    this.decoder = new StreamDecoder({ maximumPacketSize: broker.options.maximumPacketSize, allocate: broker.options.allocate });
+    this.decoder = new StreamDecoder({ maximumPacketSize: host.options.maximumPacketSize, allocate: host.options.allocate });
   }
 
   /** Bytes from the client, cut anywhere. */
   receive(bytes: Uint8Array): void {
-    this.broker.run(() => this.onBytes(bytes));
+    this.host.run(() => this.onBytes(bytes));
   }
 
   /** The network connection is gone (socket closed, tab closed): an abnormal close, so the will goes out. */
   drop(): void {
-    this.broker.run(() => this.close('network', 'the network connection was closed by the client or lost'));
+    this.host.run(() => this.close('network', 'the network connection was closed by the client or lost'));
   }
 
   get version(): ProtocolVersion {
@@ -140,14 +110,14 @@ export class BrokerConnection {
     const { packets, error } = this.decoder.feed(bytes);
     // Every packet of one chunk arrived at the same time: one clock read per chunk, not per packet
     // (a hot path: a busy publisher's chunk holds hundreds of PUBLISHes).
-    const now = packets.length > 0 ? this.broker.clock.now() : 0;
+    const now = packets.length > 0 ? this.host.clock.now() : 0;
     for (const decoded of packets) {
       // MQTT-3.1.4-5 (3.1.1) / MQTT-3.1.4-6 (5.0): nothing after a refused CONNECT or a close is processed.
       if (this.isClosed) return;
       const packet = decoded.packet;
       this.decodedUpTo = decoded.offset + decoded.length;
       this.lastPacketAt = now;
-      this.broker.emitPacket(this, 'in', this.received.take(decoded.offset, decoded.length), packet);
+      this.emitPacket('in', this.received.take(decoded.offset, decoded.length), packet);
       this.dispatch(packet);
     }
     if (error !== null && !this.isClosed) this.onMalformed(error);
@@ -156,24 +126,20 @@ export class BrokerConnection {
   private dispatch(packet: Packet): void {
     if (this.state === 'awaiting-connect' && packet.type !== 'CONNECT') {
       // MQTT-3.1.0-1: the first packet must be CONNECT; there is no version yet to answer in.
-      this.broker.emitProtocolError(this, null, 'MQTT-3.1.0-1', `The first packet must be CONNECT, not ${packet.type}`);
+      this.emitProtocolError(null, 'MQTT-3.1.0-1', `The first packet must be CONNECT, not ${packet.type}`);
       this.close('protocol-error', `${packet.type} before CONNECT`);
       return;
     }
-    const handler = HANDLERS[packet.type];
-    if (handler === undefined) {
-      this.protocolError(0x82, `${packet.type} is sent only by servers; a client must not send it`, this.version === 5 ? 'MQTT-5.0 §4.13' : 'MQTT-4.8.0-1');
-      return;
-    }
-    (handler as (c: BrokerConnection, p: Packet) => void)(this, packet);
+    this.host.dispatch(this, packet);
   }
 
   private onMalformed(error: MalformedPacketError): void {
+    const explanation = explain(error.explanation);
     if (this.state === 'awaiting-connect' && error.field === 'protocolLevel') {
       // A level we don't speak: 3.1.1 MQTT-3.1.2-2 answers 0x01. We answer in the 3.1.1 format,
       // as mosquitto does, because the client's own format is unknown to us.
-      this.broker.emitProtocolError(this, 0x01, error.rule, error.explanation);
-      this.refuse(0x01, error.explanation, 4);
+      this.emitProtocolError(0x01, error.rule, explanation);
+      this.refuse(0x01, explanation, 4);
       return;
     }
     if (this.state === 'connected') {
@@ -189,13 +155,13 @@ export class BrokerConnection {
       }
     }
     const code = RULE_REASON_CODES[error.rule] ?? 0x81;
-    this.broker.emitProtocolError(this, this.version === 5 && this.connackSent ? code : null, error.rule, error.explanation);
+    this.emitProtocolError(this.version === 5 && this.connackSent ? code : null, error.rule, explanation);
     if (this.state === 'awaiting-connect') {
       // 3.1.1 MQTT-3.1.4-1: close without a CONNACK.
-      this.close('protocol-error', error.explanation);
+      this.close('protocol-error', explanation);
       return;
     }
-    this.close('protocol-error', error.explanation, code);
+    this.close('protocol-error', explanation, code);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -212,10 +178,10 @@ export class BrokerConnection {
     if (version === 5 && !this.requestProblemInformation && packet.type !== 'PUBLISH' && packet.type !== 'CONNACK' && packet.type !== 'DISCONNECT') {
       out = withoutProblemInformation(out);
     }
-    let bytes = encodePacket(out, { protocolVersion: version, allocate: this.broker.options.allocate });
+    let bytes = encodePacket(out, { protocolVersion: version, allocate: this.host.options.allocate });
     if (bytes.length > this.clientMaximumPacketSize && out.type !== 'PUBLISH') {
       out = withoutProblemInformation(out);
-      bytes = encodePacket(out, { protocolVersion: version, allocate: this.broker.options.allocate });
+      bytes = encodePacket(out, { protocolVersion: version, allocate: this.host.options.allocate });
     }
     if (bytes.length > this.clientMaximumPacketSize) return false;
     this.write(out, bytes);
@@ -235,7 +201,7 @@ export class BrokerConnection {
     if (version === 5) {
       properties = message.properties === undefined ? {} : { ...message.properties };
       // The clock is read only for messages that expire (hot path: most don't).
-      if (message.expiresAt !== undefined) properties.messageExpiryInterval = remainingExpiry(message, this.broker.clock.now());
+      if (message.expiresAt !== undefined) properties.messageExpiryInterval = remainingExpiry(message, this.host.clock.now());
       // MQTT-3.3.4-3 / -5: each copy carries its subscription's identifier.
       if (delivery.subscriptionIdentifiers !== undefined) properties.subscriptionIdentifiers = delivery.subscriptionIdentifiers.slice();
       aliasChoice = this.aliasesOut.choose(message.topic);
@@ -253,26 +219,26 @@ export class BrokerConnection {
     };
     if (packetId !== undefined) packet.packetId = packetId;
     if (properties !== undefined) packet.properties = properties;
-    const bytes = encodePacket(packet, { protocolVersion: version, allocate: this.broker.options.allocate });
+    const bytes = encodePacket(packet, { protocolVersion: version, allocate: this.host.options.allocate });
     if (bytes.length > this.clientMaximumPacketSize) {
-      this.broker.emitDropped(this.clientId, message, delivery.qos, 'packet-too-large');
+      this.emitDropped(message.topic, message.id, delivery.qos, 'packet-too-large');
       return false;
     }
     if (aliasChoice !== null) {
       this.aliasesOut.commit(message.topic, aliasChoice);
-      if (!aliasChoice.known) this.broker.emitTopicAlias(this, 'out', aliasChoice.alias, message.topic, aliasChoice.replaced);
+      if (!aliasChoice.known) this.emitTopicAlias('out', aliasChoice.alias, message.topic, aliasChoice.replaced);
     }
     this.write(packet, bytes);
     return true;
   }
 
   private write(packet: Packet, bytes: Uint8Array): void {
-    this.broker.emitPacket(this, 'out', bytes, packet);
+    this.emitPacket('out', bytes, packet);
     try {
       this.sink.send(bytes);
     } catch {
       // A transport that throws on write has lost the connection.
-      this.broker.run(() => this.close('network', 'writing to the transport failed'));
+      this.host.run(() => this.close('network', 'writing to the transport failed'));
     }
   }
 
@@ -284,7 +250,7 @@ export class BrokerConnection {
    * (MQTT-4.13.1-1), 3.1/3.1.1 just close (MQTT-4.8.0-1). The will is published either way.
    */
   protocolError(reasonCode: number, message: string, rule: string | null): void {
-    this.broker.emitProtocolError(this, this.version === 5 ? reasonCode : null, rule, message);
+    this.emitProtocolError(this.version === 5 ? reasonCode : null, rule, message);
     this.close('protocol-error', message, reasonCode);
   }
 
@@ -292,7 +258,7 @@ export class BrokerConnection {
   refuse(reasonCode: number, reason: string, version: ProtocolVersion = this.version): void {
     const connack: Packet = { type: 'CONNACK', sessionPresent: false, reasonCode };
     if (version === 5 && reason !== '') connack.properties = { reasonString: reason };
-    this.broker.emitRefused(this, reasonCode, reason);
+    this.emitRefused(reasonCode, reason);
     this.send(connack, version);
     this.close('refused', reason);
   }
@@ -311,7 +277,40 @@ export class BrokerConnection {
     }
     this.state = 'closed';
     if (cause !== 'network') this.sink.close();
-    this.broker.connectionClosed(this, cause, reason);
+    this.host.connectionClosed(this, cause, reason);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Events about this connection (built only when someone listens).
+
+  private emitPacket(direction: 'in' | 'out', bytes: Uint8Array, packet: Packet): void {
+    if (!this.host.wants('packet')) return;
+    this.host.emit({ type: 'packet', time: this.host.clock.now(), connectionId: this.id, clientId: this.clientId, direction, bytes, packet });
+  }
+
+  /** @internal */
+  emitProtocolError(reasonCode: number | null, rule: string | null, message: string): void {
+    if (!this.host.wants('protocol-error')) return;
+    this.host.emit({ type: 'protocol-error', time: this.host.clock.now(), connectionId: this.id, clientId: this.clientId, reasonCode, rule, message });
+  }
+
+  /** @internal */
+  emitRefused(reasonCode: number, reason: string): void {
+    if (!this.host.wants('connection-refused')) return;
+    this.host.emit({ type: 'connection-refused', time: this.host.clock.now(), connectionId: this.id, clientId: this.clientId, reasonCode, reason });
+  }
+
+  /** @internal */
+  emitTopicAlias(direction: 'in' | 'out', alias: number, topic: string, replaced?: string): void {
+    if (!this.host.wants('topic-alias')) return;
+    const event: BrokerEventMap['topic-alias'] = { type: 'topic-alias', time: this.host.clock.now(), connectionId: this.id, clientId: this.clientId, direction, alias, topic };
+    if (replaced !== undefined) event.replaced = replaced;
+    this.host.emit(event);
+  }
+
+  private emitDropped(topic: string, messageId: number, qos: QoS, why: MessageDroppedEvent['why']): void {
+    if (!this.host.wants('message-dropped')) return;
+    this.host.emit({ type: 'message-dropped', time: this.host.clock.now(), clientId: this.clientId, topic, qos, messageId, why });
   }
 
   /** Whether an AUTH packet may come: the CONNECT named an Authentication Method (5.0 §4.12). */
@@ -341,7 +340,7 @@ export class BrokerConnection {
   /** @internal When tick() must look at this connection next (keepalive or connect timeout), or null. */
   deadline(): number | null {
     if (this.state === 'awaiting-connect') {
-      const timeout = this.broker.options.connectTimeout;
+      const timeout = this.host.options.connectTimeout;
       return timeout > 0 ? this.acceptedAt + timeout : null;
     }
     if (this.state === 'connected' && this.keepAlive > 0) return this.lastPacketAt + this.keepAlive * 1500;
@@ -400,6 +399,16 @@ class ReceivedBytes {
     }
     return out;
   }
+}
+
+/**
+ * The codec's explanation as one line for the event log and a Reason String: a plain string, or
+ * a catalogue message ({key, values}) shown as its key and values.
+ */
+function explain(explanation: string | { key: string; values?: Readonly<Record<string, string | number>> }): string {
+  if (typeof explanation === 'string') return explanation;
+  const values = explanation.values === undefined ? '' : ` ${Object.entries(explanation.values).map(([k, v]) => `${k}=${v}`).join(' ')}`;
+  return `${explanation.key}${values}`;
 }
 
 /** The same packet without Reason String and User Properties. */

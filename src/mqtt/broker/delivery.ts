@@ -5,19 +5,18 @@
  * client's Receive Maximum, whichever is lower (5.0 MQTT-3.3.4-9); whatever doesn't fit waits in
  * the queue, in order, up to `maxQueuedMessages`.
  */
-import type { Broker } from './broker.ts';
-import type { BrokerConnection } from './connection.ts';
+import type { BrokerCore } from './core.ts';
 import { isExpired, type Delivery } from './message.ts';
-import type { Session } from './session.ts';
+import type { Session, SessionConnection } from './session.ts';
 
 /** How many QoS 1/2 PUBLISHes may await acknowledgement on this connection. */
-export function sendQuota(broker: Broker, connection: BrokerConnection): number {
+export function sendQuota(broker: BrokerCore, connection: SessionConnection): number {
   const ours = broker.options.maxInflightMessages === 0 ? 0xffff : broker.options.maxInflightMessages;
   return Math.min(ours, connection.clientReceiveMaximum);
 }
 
 /** Hands one delivery to a session: sent, queued or dropped. */
-export function offer(broker: Broker, session: Session, delivery: Delivery): void {
+export function offer(broker: BrokerCore, session: Session, delivery: Delivery): void {
   // 5.0 MQTT-3.3.2-5: an expired message is not delivered. (The clock is read only for messages
   // that can expire: this runs once per message per subscriber.)
   if (delivery.message.expiresAt !== undefined && isExpired(delivery.message, broker.clock.now())) {
@@ -45,7 +44,7 @@ export function offer(broker: Broker, session: Session, delivery: Delivery): voi
   enqueue(broker, session, delivery, 'offline');
 }
 
-function enqueue(broker: Broker, session: Session, delivery: Delivery, why: 'offline' | 'inflight-window-full'): void {
+function enqueue(broker: BrokerCore, session: Session, delivery: Delivery, why: 'offline' | 'inflight-window-full'): void {
   if (session.queue.length >= broker.options.maxQueuedMessages) {
     broker.emitDropped(session.clientId, delivery.message, delivery.qos, 'queue-full');
     return;
@@ -55,7 +54,7 @@ function enqueue(broker: Broker, session: Session, delivery: Delivery, why: 'off
 }
 
 /** Gives a QoS 1/2 delivery a free packet id, records it in flight and sends it (DUP=0). */
-function sendNew(session: Session, connection: BrokerConnection, delivery: Delivery): void {
+function sendNew(session: Session, connection: SessionConnection, delivery: Delivery): void {
   const packetId = session.allocatePacketId();
   if (packetId === null) {
     session.queue.unshift(delivery);
@@ -67,7 +66,7 @@ function sendNew(session: Session, connection: BrokerConnection, delivery: Deliv
 }
 
 /** Sends queued deliveries while the window has room. Called whenever room appears. */
-export function pump(broker: Broker, session: Session): void {
+export function pump(broker: BrokerCore, session: Session): void {
   const connection = session.connection;
   if (connection === null || !connection.isOpen) return;
   const quota = sendQuota(broker, connection);
@@ -96,7 +95,7 @@ export function pump(broker: Broker, session: Session): void {
  * with their original packet ids, in the order first sent (3.1.1 MQTT-4.4.0-1 / MQTT-4.6.0-1,
  * 5.0 MQTT-4.4.0-1); then carry on with the queue.
  */
-export function resume(broker: Broker, session: Session): void {
+export function resume(broker: BrokerCore, session: Session): void {
   const connection = session.connection;
   if (connection === null || !connection.isOpen) return;
   for (const entry of [...session.inflightOut.values()]) {

@@ -3,9 +3,24 @@
  * for a persistent session — subscriptions, messages waiting to be sent, QoS 1/2 messages sent but
  * not acknowledged, QoS 2 messages received but not released, and a will waiting for its delay.
  */
-import type { ProtocolVersion, QoS, Will } from '../codec/index.ts';
-import type { BrokerConnection } from './connection.ts';
+import type { Packet, ProtocolVersion, QoS, Will } from '../codec/index.ts';
 import type { Delivery, InflightDelivery, Message } from './message.ts';
+import type { CloseCause } from './types.ts';
+
+/**
+ * The network connection a session is attached to, as the session's users see it (delivery,
+ * routing, takeover). BrokerConnection is one; the session file need not know the class.
+ */
+export interface SessionConnection {
+  readonly id: string;
+  /** Connected and past CONNACK: may receive PUBLISHes. */
+  readonly isOpen: boolean;
+  readonly clientReceiveMaximum: number;
+  will: Will | null;
+  send(packet: Packet): boolean;
+  sendPublish(delivery: Delivery, packetId: number | undefined, dup: boolean): boolean;
+  close(cause: CloseCause, reason: string, disconnectReasonCode?: number): void;
+}
 
 /** Session Expiry Interval meaning "never" (5.0 §3.1.2.11.2); also how 3.1.1 Clean Session 0 behaves. */
 export const NEVER_EXPIRES = 0xffff_ffff;
@@ -33,7 +48,7 @@ export class Session {
   protocolVersion: ProtocolVersion;
   /** Seconds. 0 ends the session with the connection; NEVER_EXPIRES keeps it. */
   expiryInterval: number;
-  connection: BrokerConnection | null = null;
+  connection: SessionConnection | null = null;
   disconnectedAt: number | null = null;
   readonly subscriptions = new Map<string, SubscriptionRecord>();
   /** Deliveries not sent yet, in order. */

@@ -23,6 +23,26 @@ export interface ConnectionSink {
   close(): void;
 }
 
+/**
+ * What a connection needs from the broker that accepted it, and nothing more: the time, the
+ * options, a place to run work in order, someone to hand each decoded packet to, someone to tell
+ * when it closes, and the event log. The broker implements it; `C` is the connection type, so
+ * this file needs to know nothing about connections.
+ */
+export interface ConnectionHost<C> {
+  readonly clock: Clock;
+  readonly options: ResolvedBrokerOptions;
+  /** Runs `task` now, or after the task in progress: each packet is handled whole, in order. */
+  run(task: () => void): void;
+  /** A packet arrived on a connection past its CONNECT check. */
+  dispatch(connection: C, packet: Packet): void;
+  /** The connection has closed, for whatever cause. */
+  connectionClosed(connection: C, cause: CloseCause, reason: string): void;
+  /** Is anyone listening for this event type? (Events nobody reads are not built.) */
+  wants(type: BrokerEventType): boolean;
+  emit(event: BrokerEvent): void;
+}
+
 export interface ConnectionMeta {
   remoteAddress?: string;
   /** e.g. 'tcp', 'ws', 'memory'; shown in snapshots and events. */

@@ -6,12 +6,12 @@
  */
 import type { Will } from '../codec/index.ts';
 import { isDeniedTopic } from './acl.ts';
-import type { Broker } from './broker.ts';
+import type { BrokerCore } from './core.ts';
 import { messageFromWill } from './message.ts';
 import type { Session } from './session.ts';
 
 /** The connection that carried `will` has closed abnormally: publish now or schedule. */
-export function willAfterClose(broker: Broker, session: Session, will: Will, delaySeconds: number): void {
+export function willAfterClose(broker: BrokerCore, session: Session, will: Will, delaySeconds: number): void {
   const now = broker.clock.now();
   if (delaySeconds === 0) {
     publishWill(broker, session.clientId, will);
@@ -22,7 +22,7 @@ export function willAfterClose(broker: Broker, session: Session, will: Will, del
 }
 
 /** The client came back to its session in time: the waiting will is not sent. */
-export function cancelPendingWill(broker: Broker, session: Session): void {
+export function cancelPendingWill(broker: BrokerCore, session: Session): void {
   const pending = session.pendingWill;
   if (pending === null) return;
   session.pendingWill = null;
@@ -30,14 +30,14 @@ export function cancelPendingWill(broker: Broker, session: Session): void {
 }
 
 /** The will delay has passed, or the session is ending: publish the waiting will, if any. */
-export function releasePendingWill(broker: Broker, session: Session): void {
+export function releasePendingWill(broker: BrokerCore, session: Session): void {
   const pending = session.pendingWill;
   if (pending === null) return;
   session.pendingWill = null;
   publishWill(broker, session.clientId, pending.will);
 }
 
-export function publishWill(broker: Broker, clientId: string, will: Will): void {
+export function publishWill(broker: BrokerCore, clientId: string, will: Will): void {
   const now = broker.clock.now();
   const message = messageFromWill(broker.nextMessageId(), will, now, clientId);
   broker.emit({ type: 'will-published', time: now, clientId, topic: will.topic, qos: will.qos, retain: will.retain });

@@ -4,8 +4,9 @@
  */
 import type { AuthPacket } from '../../codec/index.ts';
 import type { BrokerConnection } from '../connection.ts';
+import type { BrokerCore } from '../core.ts';
 
-export function handleAuth(connection: BrokerConnection, packet: AuthPacket): void {
+export function handleAuth(broker: BrokerCore, connection: BrokerConnection, packet: AuthPacket): void {
   void packet;
   connection.protocolError(0x82, 'AUTH without an Authentication Method in CONNECT is a protocol error', 'MQTT-4.12.0-7');
 }

@@ -5,6 +5,7 @@
  */
 import type { ConnackPacket, ConnectPacket, Properties, ProtocolVersion } from '../../codec/index.ts';
 import type { BrokerConnection } from '../connection.ts';
+import type { BrokerCore } from '../core.ts';
 import { resume } from '../delivery.ts';
 import { NEVER_EXPIRES } from '../session.ts';
 import { OutboundTopicAliases } from '../topic-alias.ts';
@@ -17,8 +18,7 @@ const TO_V4: Readonly<Record<number, number>> = {
 };
 const TO_V5: Readonly<Record<number, number>> = { 0x01: 0x84, 0x02: 0x85, 0x03: 0x88, 0x04: 0x86, 0x05: 0x87 };
 
-export function handleConnect(connection: BrokerConnection, packet: ConnectPacket): void {
-  const broker = connection.broker;
+export function handleConnect(broker: BrokerCore, connection: BrokerConnection, packet: ConnectPacket): void {
   const options = broker.options;
   if (connection.state !== 'awaiting-connect') {
     // 3.1.1 MQTT-3.1.0-2 (protocol violation) / 5.0 MQTT-3.1.0-2 (Protocol Error 0x82).
@@ -141,7 +141,7 @@ export function handleConnect(connection: BrokerConnection, packet: ConnectPacke
   connection.state = 'connected';
 
   const connack: ConnackPacket = { type: 'CONNACK', sessionPresent, reasonCode: 0 };
-  if (v5) connack.properties = connackProperties(connection, assigned ? clientId : undefined);
+  if (v5) connack.properties = connackProperties(broker, assigned ? clientId : undefined);
   connection.connackSent = true;
   connection.send(connack);
   broker.emit({
@@ -156,8 +156,8 @@ export function handleConnect(connection: BrokerConnection, packet: ConnectPacke
  * (Topic Alias Maximum, Server Keep Alive, Assigned Client Identifier, then Retain Available,
  * Maximum Packet Size, Receive Maximum, Maximum QoS), so the bytes can be compared with it.
  */
-function connackProperties(connection: BrokerConnection, assignedClientId: string | undefined): Properties {
-  const options = connection.broker.options;
+function connackProperties(broker: BrokerCore, assignedClientId: string | undefined): Properties {
+  const options = broker.options;
   const properties: Properties = {};
   if (options.topicAliasMaximum > 0) properties.topicAliasMaximum = options.topicAliasMaximum;
   if (options.serverKeepAlive !== undefined) properties.serverKeepAlive = options.serverKeepAlive;

@@ -6,8 +6,9 @@
  */
 import type { DisconnectPacket } from '../../codec/index.ts';
 import type { BrokerConnection } from '../connection.ts';
+import type { BrokerCore } from '../core.ts';
 
-export function handleDisconnect(connection: BrokerConnection, packet: DisconnectPacket): void {
+export function handleDisconnect(broker: BrokerCore, connection: BrokerConnection, packet: DisconnectPacket): void {
   const reasonCode = packet.reasonCode ?? 0;
   if (connection.version === 5) {
     const expiry = packet.properties?.sessionExpiryInterval;

@@ -4,13 +4,14 @@
  */
 import type { PubAckLikePacket } from '../../codec/index.ts';
 import type { BrokerConnection } from '../connection.ts';
+import type { BrokerCore } from '../core.ts';
 import { pump } from '../delivery.ts';
 
-export function handlePuback(connection: BrokerConnection, packet: PubAckLikePacket): void {
+export function handlePuback(broker: BrokerCore, connection: BrokerConnection, packet: PubAckLikePacket): void {
   const session = connection.session!;
   const entry = session.inflightOut.get(packet.packetId);
   // An unknown id (already acknowledged, or never ours) is ignored, as mosquitto does.
   if (entry === undefined || entry.qos !== 1) return;
   session.inflightOut.delete(packet.packetId);
-  pump(connection.broker, session);
+  pump(broker, session);
 }

@@ -4,12 +4,13 @@
  */
 import type { PubAckLikePacket } from '../../codec/index.ts';
 import type { BrokerConnection } from '../connection.ts';
+import type { BrokerCore } from '../core.ts';
 import { pump } from '../delivery.ts';
 
-export function handlePubcomp(connection: BrokerConnection, packet: PubAckLikePacket): void {
+export function handlePubcomp(broker: BrokerCore, connection: BrokerConnection, packet: PubAckLikePacket): void {
   const session = connection.session!;
   const entry = session.inflightOut.get(packet.packetId);
   if (entry === undefined || entry.state !== 'pubrel') return;
   session.inflightOut.delete(packet.packetId);
-  pump(connection.broker, session);
+  pump(broker, session);
 }

@@ -4,14 +4,15 @@
  * client's PUBREL (the spec's Method A, as mosquitto does), so a re-sent PUBLISH with the same
  * packet id is answered but never delivered twice.
  */
-import type { PubAckLikePacket, PublishPacket } from '../../codec/index.ts';
+import type { PublishPacket } from '../../codec/index.ts';
+import { ack } from '../acks.ts';
 import { isDeniedTopic } from '../acl.ts';
 import type { AuthorizePublish } from '../types.ts';
 import type { BrokerConnection } from '../connection.ts';
+import type { BrokerCore } from '../core.ts';
 import { messageFromPublish } from '../message.ts';
 
-export function handlePublish(connection: BrokerConnection, packet: PublishPacket): void {
-  const broker = connection.broker;
+export function handlePublish(broker: BrokerCore, connection: BrokerConnection, packet: PublishPacket): void {
   const options = broker.options;
   const v5 = connection.version === 5;
   let topic = packet.topic;
@@ -33,7 +34,7 @@ export function handlePublish(connection: BrokerConnection, packet: PublishPacke
         topic = known;
       } else if (connection.aliasesIn.get(alias) !== topic) {
         connection.aliasesIn.set(alias, topic);
-        broker.emitTopicAlias(connection, 'in', alias, topic);
+        connection.emitTopicAlias('in', alias, topic);
       }
     }
     if (packet.properties?.subscriptionIdentifiers !== undefined) {
@@ -95,16 +96,6 @@ export function handlePublish(connection: BrokerConnection, packet: PublishPacke
     // 3.1.1 MQTT-4.3.2-2, 5.0 MQTT-4.3.2-4; 5.0 adds 0x10 when nobody subscribed.
     connection.send(ack('PUBACK', packetId, v5 && matched === 0 ? 0x10 : 0, matched === 0 ? `No subscribers for ${topic}` : ''));
   }
-}
-
-/** An acknowledgement in its shortest form: the reason code only when it isn't 0x00. */
-export function ack(type: PubAckLikePacket['type'], packetId: number, reasonCode: number, reason: string): PubAckLikePacket {
-  const packet: PubAckLikePacket = { type, packetId };
-  if (reasonCode !== 0) {
-    packet.reasonCode = reasonCode;
-    if (reason !== '' && reasonCode >= 0x80) packet.properties = { reasonString: reason };
-  }
-  return packet;
 }
 
 /** Failure reason codes PUBACK and PUBREC may carry (5.0 §3.4.2.1, §3.5.2.1). */

@@ -4,10 +4,11 @@
  */
 import type { PubAckLikePacket } from '../../codec/index.ts';
 import type { BrokerConnection } from '../connection.ts';
+import type { BrokerCore } from '../core.ts';
 import { pump } from '../delivery.ts';
-import { ack } from './publish.ts';
+import { ack } from '../acks.ts';
 
-export function handlePubrec(connection: BrokerConnection, packet: PubAckLikePacket): void {
+export function handlePubrec(broker: BrokerCore, connection: BrokerConnection, packet: PubAckLikePacket): void {
   const session = connection.session!;
   const entry = session.inflightOut.get(packet.packetId);
   if (entry === undefined || entry.qos !== 2) {
@@ -18,7 +19,7 @@ export function handlePubrec(connection: BrokerConnection, packet: PubAckLikePac
   if ((packet.reasonCode ?? 0) >= 0x80) {
     // 5.0 MQTT-4.4.0-2 / MQTT-4.3.3-4: acknowledged with an error; not re-sent, no PUBREL.
     session.inflightOut.delete(packet.packetId);
-    pump(connection.broker, session);
+    pump(broker, session);
     return;
   }
   // MQTT-4.3.3-6 (5.0): from here on only PUBREL is re-sent, never the PUBLISH.

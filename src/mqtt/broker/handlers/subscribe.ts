@@ -6,11 +6,11 @@
 import type { QoS, SubackPacket, SubscribePacket } from '../../codec/index.ts';
 import { parseSharedSubscription, validateTopicFilter } from '../../topics/index.ts';
 import type { BrokerConnection } from '../connection.ts';
+import type { BrokerCore } from '../core.ts';
 import { offer } from '../delivery.ts';
 import type { SubscriptionRecord } from '../session.ts';
 
-export function handleSubscribe(connection: BrokerConnection, packet: SubscribePacket): void {
-  const broker = connection.broker;
+export function handleSubscribe(broker: BrokerCore, connection: BrokerConnection, packet: SubscribePacket): void {
   const options = broker.options;
   const session = connection.session!;
   const version = connection.version;
@@ -28,7 +28,7 @@ export function handleSubscribe(connection: BrokerConnection, packet: SubscribeP
 
   for (const subscription of packet.subscriptions) {
     const filter = subscription.topicFilter;
-    const refusal = checkFilter(connection, filter);
+    const refusal = checkFilter(broker, connection, filter);
     if (refusal !== null) {
       // 3.1.1 has a single failure code, 0x80 (MQTT-3.9.3-2).
       reasonCodes.push(v5 ? refusal.code : 0x80);
@@ -75,8 +75,8 @@ export function handleSubscribe(connection: BrokerConnection, packet: SubscribeP
 }
 
 /** Why this filter can't be subscribed to here, with its 5.0 reason code; null if it can. */
-function checkFilter(connection: BrokerConnection, filter: string): { code: number; message: string } | null {
-  const options = connection.broker.options;
+function checkFilter(broker: BrokerCore, connection: BrokerConnection, filter: string): { code: number; message: string } | null {
+  const options = broker.options;
   // 3.1 shares 3.1.1's topic rules.
   const validation = validateTopicFilter(filter, { protocolVersion: connection.version === 5 ? 5 : 4 });
   if (!validation.valid) {

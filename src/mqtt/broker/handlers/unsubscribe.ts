@@ -6,10 +6,11 @@
  */
 import type { UnsubackPacket, UnsubscribePacket } from '../../codec/index.ts';
 import type { BrokerConnection } from '../connection.ts';
+import type { BrokerCore } from '../core.ts';
 
-export function handleUnsubscribe(connection: BrokerConnection, packet: UnsubscribePacket): void {
+export function handleUnsubscribe(broker: BrokerCore, connection: BrokerConnection, packet: UnsubscribePacket): void {
   const session = connection.session!;
-  const reasonCodes = packet.topicFilters.map((filter) => (connection.broker.removeSubscription(session, filter) ? 0x00 : 0x11));
+  const reasonCodes = packet.topicFilters.map((filter) => (broker.removeSubscription(session, filter) ? 0x00 : 0x11));
   const unsuback: UnsubackPacket = { type: 'UNSUBACK', packetId: packet.packetId };
   if (connection.version === 5) unsuback.reasonCodes = reasonCodes;
   connection.send(unsuback);
