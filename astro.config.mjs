@@ -38,6 +38,7 @@ export default defineConfig({
             { slug: 'guides/mqtt-5', translations: { 'zh-CN': 'MQTT 5 带来了什么' } },
             { slug: 'guides/brokers-and-tools', translations: { 'zh-CN': 'Broker 与工具' } },
             { slug: 'guides/misconceptions', translations: { 'zh-CN': '常见误区辨正' } },
+            { slug: 'guides/troubleshooting', translations: { 'zh-CN': '生产环境故障排查' } },
           ],
         },
         {
