@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { initialState, moveCursor, parse, perform, serialize, MAX_ACTIONS } from '../../src/components/qos-animator/qos-animator-state.ts';
+import { canStepForward, initialState, moveCursor, parse, perform, serialize, MAX_ACTIONS, type AnimatorState } from '../../src/components/qos-animator/qos-animator-state.ts';
+import { replay } from '../../src/mqtt/simulator/qos-flow.ts';
+import { createFlowBroker } from '../../src/components/qos-animator/flow-broker.ts';
+import { say } from '../../src/components/i18n/catalogue.ts';
 
 describe('the QoS animator URL state', () => {
   it('round-trips configuration, actions and cursor through the URL', () => {
@@ -39,7 +42,9 @@ describe('the QoS animator URL state', () => {
       const result = parse(query);
       expect(result.ok, query).toBe(false);
       if (!result.ok) {
-        expect(result.error, query).toMatch(message);
+        expect(say('en', result.error), query).toMatch(message);
+        // The same problem in Chinese: a sentence from the catalogue, not the key.
+        expect(say('zh-cn', result.error), query).toMatch(/链接/);
         expect(result.state).toEqual(initialState());
       }
     }
@@ -48,10 +53,47 @@ describe('the QoS animator URL state', () => {
   it('clips a hostile value quoted back in an error message', () => {
     const result = parse(`v=${'<script>'.repeat(50)}`);
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.error.length).toBeLessThan(120);
+    if (!result.ok) expect(say('en', result.error).length).toBeLessThan(120);
   });
 
   it('treats an empty query as the default start', () => {
     expect(parse('')).toEqual({ ok: true, state: initialState() });
+  });
+});
+
+describe('stepping at the end of an exchange', () => {
+  /** Presses Step the way the widget does, as long as it is enabled, at most `max` times. */
+  function pressStepUntilDisabled(state: AnimatorState, max = 30): { state: AnimatorState; presses: number } {
+    let presses = 0;
+    for (; presses < max; presses++) {
+      const frame = replay(state.config, state.actions.slice(0, state.cursor), createFlowBroker).frames.at(-1)!;
+      if (!canStepForward(state, frame)) break;
+      state = state.cursor < state.actions.length ? moveCursor(state, state.cursor + 1) : perform(state, { kind: 'step' });
+    }
+    return { state, presses };
+  }
+
+  it('stops Step once a QoS 1 exchange is complete: four packets, four steps, no empty ones', () => {
+    const { state, presses } = pressStepUntilDisabled(initialState({ publishQos: 1, subscribeQos: 1 }));
+    expect(presses).toBe(4);
+    expect(state.actions).toHaveLength(4);
+    const last = replay(state.config, state.actions, createFlowBroker).frames.at(-1)!;
+    expect(last.settled).toBe(true);
+  });
+
+  it('stops Step after the eight packets of QoS 2 end to end (four on each hop)', () => {
+    const { state, presses } = pressStepUntilDisabled(initialState({ publishQos: 2, subscribeQos: 2 }));
+    expect(presses).toBe(8);
+    // Every recorded step delivered a packet: Step back never walks through an empty step.
+    const flow = replay(state.config, state.actions, createFlowBroker);
+    expect(flow.frames.slice(1).every((f) => f.arrow !== null)).toBe(true);
+  });
+
+  it('lets Step replay recorded actions after stepping back, then stops at the end again', () => {
+    const done = pressStepUntilDisabled(initialState()).state;
+    const back = moveCursor(done, 1);
+    const frame = replay(back.config, back.actions.slice(0, 1), createFlowBroker).frames.at(-1)!;
+    expect(canStepForward(back, frame)).toBe(true);
+    expect(pressStepUntilDisabled(back).state).toEqual(done);
   });
 });

@@ -4,6 +4,8 @@
  * in a URL may have been tampered with: parsing validates every field and says what is wrong.
  */
 import type { QoS } from '../../mqtt/codec/index.ts';
+import type { Message } from '../i18n/catalogue.ts';
+import type { FlowFrame } from '../../mqtt/simulator/qos-flow.ts';
 import { DEFAULT_CONFIG, type Client, type QosFlowAction, type QosFlowConfig } from '../../mqtt/simulator/qos-flow.ts';
 
 export interface AnimatorState {
@@ -53,62 +55,63 @@ export function serialize(state: AnimatorState): string {
   return params.toString();
 }
 
-export type ParseResult = { ok: true; state: AnimatorState } | { ok: false; error: string; state: AnimatorState };
+/** A link problem is a catalogue message (`animator.error.…`), shown in the page's language. */
+export type ParseResult = { ok: true; state: AnimatorState } | { ok: false; error: Message; state: AnimatorState };
 
 /** Reads a query string (with or without "?" or "#"). Unknown parameters are ignored. */
 export function parse(query: string): ParseResult {
   const params = new URLSearchParams(query.replace(/^[?#]/, ''));
   const fallback = initialState();
-  const fail = (error: string): ParseResult => ({ ok: false, error, state: fallback });
+  const fail = (key: string, values?: Message['values']): ParseResult => ({ ok: false, error: { key: `animator.error.${key}`, values }, state: fallback });
   const config: QosFlowConfig = { ...DEFAULT_CONFIG };
   const v = params.get('v');
   if (v !== null) {
     if (v === '5' || v === '5.0') config.version = 5;
     else if (v === '3.1.1' || v === '4') config.version = 4;
-    else return fail(`The link asks for MQTT version "${clip(v)}"; this animator runs 3.1.1 and 5.0.`);
+    else return fail('version', { value: clip(v) });
   }
-  for (const [key, label] of [['pq', 'publish QoS'], ['sq', 'subscription QoS']] as const) {
+  for (const key of ['pq', 'sq'] as const) {
     const raw = params.get(key);
     if (raw === null) continue;
-    if (raw !== '0' && raw !== '1' && raw !== '2') return fail(`The link's ${label} is "${clip(raw)}"; QoS is 0, 1 or 2.`);
+    if (raw !== '0' && raw !== '1' && raw !== '2') return fail('qos', { which: key, value: clip(raw) });
     if (key === 'pq') config.publishQos = Number(raw) as QoS;
     else config.subscribeQos = Number(raw) as QoS;
   }
   const session = params.get('session');
   if (session !== null) {
-    if (session !== 'persistent' && session !== 'clean') return fail(`The link's session is "${clip(session)}"; it must be "persistent" or "clean".`);
+    if (session !== 'persistent' && session !== 'clean') return fail('session', { value: clip(session) });
     config.persistent = session === 'persistent';
   }
   const ack = params.get('ack');
   if (ack !== null) {
     const code = /^[0-9a-f]{1,2}$/i.test(ack) ? parseInt(ack, 16) : NaN;
-    if (!ACK_CODES.has(code)) return fail(`The link's acknowledgement reason code "${clip(ack)}" is not one a PUBACK or PUBREC can carry here.`);
-    if (config.version !== 5) return fail('Reason codes on PUBACK and PUBREC exist only in MQTT 5.0.');
+    if (!ACK_CODES.has(code)) return fail('ack', { value: clip(ack) });
+    if (config.version !== 5) return fail('ackVersion');
     config.brokerAckCode = code;
   }
   for (const key of ['topic', 'payload'] as const) {
     const raw = params.get(key);
     if (raw === null) continue;
-    if (raw.length === 0 || raw.length > 200) return fail(`The link's ${key} must be 1 to 200 characters long.`);
-    if (key === 'topic' && /[+#\u0000]/.test(raw)) return fail('The link\'s topic contains a wildcard or a null character; a topic name can contain neither.');
-    if (/[\ud800-\udfff]/.test(raw.replace(/[\ud800-\udbff][\udc00-\udfff]/g, ''))) return fail(`The link's ${key} is not valid text.`);
+    if (raw.length === 0 || raw.length > 200) return fail('length', { field: key });
+    if (key === 'topic' && /[+#\u0000]/.test(raw)) return fail('wildcard');
+    if (/[\ud800-\udfff]/.test(raw.replace(/[\ud800-\udbff][\udc00-\udfff]/g, ''))) return fail('text', { field: key });
     config[key] = raw;
   }
   const actions: QosFlowAction[] = [];
   const list = params.get('a');
   if (list !== null && list !== '') {
     const codes = list.split('.');
-    if (codes.length > MAX_ACTIONS) return fail(`The link holds ${codes.length} steps; at most ${MAX_ACTIONS} are allowed.`);
+    if (codes.length > MAX_ACTIONS) return fail('tooMany', { count: codes.length, max: MAX_ACTIONS });
     for (const code of codes) {
       const found = ACTION_CODES.find(([c]) => c === code);
-      if (found === undefined) return fail(`The link contains an unknown step "${clip(code)}".`);
+      if (found === undefined) return fail('unknownStep', { value: clip(code) });
       actions.push(found[1]);
     }
   }
   let cursor = actions.length;
   const at = params.get('at');
   if (at !== null) {
-    if (!/^\d{1,4}$/.test(at) || Number(at) > actions.length) return fail(`The link's position "${clip(at)}" is outside its ${actions.length} steps.`);
+    if (!/^\d{1,4}$/.test(at) || Number(at) > actions.length) return fail('position', { value: clip(at), count: actions.length });
     cursor = Number(at);
   }
   return { ok: true, state: { config, actions, cursor } };
@@ -129,3 +132,12 @@ export function moveCursor(state: AnimatorState, cursor: number): AnimatorState 
 }
 
 export const cutAction = (client: Client): QosFlowAction => ({ kind: 'cut', client });
+
+/**
+ * Whether "Step" can do anything: move forward through recorded actions, or deliver a packet that
+ * is on the wire. Once the exchange is complete (or stuck until a reconnect), stepping would only
+ * count empty steps, so Step and Play stop there.
+ */
+export function canStepForward(state: AnimatorState, frame: Pick<FlowFrame, 'inFlight'>): boolean {
+  return state.cursor < state.actions.length || frame.inFlight.length > 0;
+}

@@ -116,6 +116,27 @@ export class SimNetwork {
     return this.armed;
   }
 
+  /**
+   * The packet `step()` will deliver next (the one an armed fault hits), without moving anything;
+   * null when the wire is empty. Mirrors step(): the first packet not held back and not behind a
+   * held packet in its lane; if all are held, time passes until one is free.
+   */
+  peek(): WirePacket | null {
+    if (this.wire.length === 0) return null;
+    const holds = this.wire.map((p) => p.holdSteps);
+    for (;;) {
+      const blocked = new Set<string>();
+      for (let i = 0; i < this.wire.length; i++) {
+        const p = this.wire[i]!;
+        const lane = `${p.connection}:${p.from}`;
+        if (blocked.has(lane)) continue;
+        if (holds[i]! > 0) { blocked.add(lane); continue; }
+        return p;
+      }
+      for (let i = 0; i < holds.length; i++) holds[i] = Math.max(0, holds[i]! - 1);
+    }
+  }
+
   /** Delivers the packet at the head of the wire, or returns null when nothing is in flight. */
   step(): StepResult | null {
     // TCP keeps order within one direction of one connection: a held packet blocks those behind it.
