@@ -188,7 +188,7 @@ describe.concurrent('documented differences from mosquitto, each allowed by the 
     }
   }, 20_000);
 
-  it('overlapping subscriptions: ours sends one copy per matching subscription (one at the highest QoS); mosquitto 2.0 sends 3.1.1 clients a single copy at the QoS of the first filter in its tree, and 5.0 clients one per subscription in another order (3.1.1 MQTT-3.3.5-1, 5.0 MQTT-3.3.4-2)', async ({ expect }) => {
+  it('overlapping subscriptions: ours sends a 3.1.1 client one copy per matching subscription and a 5.0 client one copy at the highest QoS with every Subscription Identifier; mosquitto 2.0.11 sends 3.1.1 clients a single copy at the QoS of the first filter in its tree, and 5.0 clients one per subscription (3.1.1 MQTT-3.3.5-1, 5.0 MQTT-3.3.4-2/-4/-5: both forms allowed)', async ({ expect }) => {
     const received = async (port: number, version: 4 | 5) => {
       const tag = `ov${version}-${port}`;
       const { client: sub } = await RawClient.connect(port, { cleanSession: true, keepAlive: 30, clientId: `${tag}-sub` }, { version });
@@ -214,9 +214,15 @@ describe.concurrent('documented differences from mosquitto, each allowed by the 
       const oursCopies = await received(ours!.port!, version);
       const theirCopies = await received(mosquitto!.port, version);
       // MQTT-3.3.5-1 / MQTT-3.3.4-2: a copy at the highest granted QoS (2); the MAY: one per subscription.
-      expect(sorted(oursCopies), `ours, version ${version}`).toEqual([0, 1, 2]);
-      if (version === 4) expect(theirCopies, `mosquitto ${mosquittoVersion}, 3.1.1: one copy, QoS of the literal filter`).toEqual([1]);
-      else expect(sorted(theirCopies), `mosquitto ${mosquittoVersion}, 5.0`).toEqual([0, 1, 2]);
+      if (version === 4) {
+        expect(sorted(oursCopies), 'ours, 3.1.1: one copy per subscription').toEqual([0, 1, 2]);
+        expect(theirCopies, `mosquitto ${mosquittoVersion}, 3.1.1: one copy, QoS of the literal filter`).toEqual([1]);
+      } else {
+        expect(oursCopies, 'ours, 5.0: one copy at the highest granted QoS').toEqual([2]);
+        // mosquitto 2.0.20 sends one copy too; the 2.0.11 in Debian bookworm sends one per subscription.
+        if (mosquittoVersion === '2.0.11') expect(sorted(theirCopies), `mosquitto ${mosquittoVersion}, 5.0`).toEqual([0, 1, 2]);
+        else expect(Math.max(...theirCopies), `mosquitto ${mosquittoVersion}, 5.0`).toBe(2);
+      }
     }
   }, 20_000);
 });

@@ -78,15 +78,24 @@ describe('5.0 topic aliases', () => {
 });
 
 describe('5.0 subscription options and identifiers', () => {
-  it('sends the Subscription Identifier of the matching subscription (MQTT-3.3.4-3/-5)', () => {
+  it('sends the Subscription Identifiers of every matching subscription in one copy (MQTT-3.3.4-3/-4)', () => {
     const bed = setup();
     const sub = connected(bed, 'sub', 5);
     sub.subscribe('a/+', 1, { subscriptionIdentifiers: [7] }, 1);
     sub.subscribe('a/#', 1, { subscriptionIdentifiers: [42] }, 2);
     sub.subscribe('a/b', 1, undefined, 3);
     connected(bed, 'pub', 5).publish('a/b', 'x', 0);
-    const ids = sub.publishes().map((p) => p.properties?.subscriptionIdentifiers ?? []);
-    expect(ids.sort()).toEqual([[], [42], [7]]);
+    const ids = sub.publishes().map((p) => [...(p.properties?.subscriptionIdentifiers ?? [])].sort((a, b) => a - b));
+    expect(ids).toEqual([[7, 42]]);
+  });
+
+  it('sends the Subscription Identifier of the one matching subscription (MQTT-3.3.4-3)', () => {
+    const bed = setup();
+    const sub = connected(bed, 'sub', 5);
+    sub.subscribe('a/+', 1, { subscriptionIdentifiers: [7] }, 1);
+    sub.subscribe('b/#', 1, { subscriptionIdentifiers: [42] }, 2);
+    connected(bed, 'pub', 5).publish('a/b', 'x', 0);
+    expect(sub.publishes().map((p) => p.properties?.subscriptionIdentifiers)).toEqual([[7]]);
   });
 
   it('refuses Subscription Identifiers when they are switched off, with DISCONNECT 0xA1', () => {

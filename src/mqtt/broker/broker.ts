@@ -255,17 +255,42 @@ export class Broker implements BrokerCore, ConnectionHost<BrokerConnection> {
         this.emit({ type: 'retained-set', time: now, topic: message.topic, clientId: message.publisherClientId, qos: message.qos, payloadLength: message.payload.length });
       }
     }
-    const targets: Array<{ session: Session; subscription: SubscriptionRecord }> = [];
+    const targets: Target[] = [];
+    // 5.0 sessions already given a target for this message, when several of their subscriptions
+    // match (built only then: most messages match one subscription per client).
+    let byV5Session: Map<Session, Target> | null = null;
     for (const match of this.subscriptionIndex.match(message.topic)) {
       const subscription = match.value;
       // 5.0 MQTT-3.8.3-3: No Local — not back to the connection's own client id.
       if (subscription.noLocal && subscription.clientId === message.publisherClientId) continue;
       const session = this.sessions.get(subscription.clientId);
-      if (session !== undefined) targets.push({ session, subscription });
+      if (session === undefined) continue;
+      const target: Target = {
+        session, qos: subscription.qos, retainAsPublished: subscription.retainAsPublished,
+        ids: subscription.subscriptionIdentifier === undefined ? undefined : [subscription.subscriptionIdentifier], shareKey: undefined,
+      };
+      if (session.protocolVersion === 5) {
+        // 5.0 MQTT-3.3.4-2/-4: overlapping subscriptions of one client get one copy, at the
+        // highest QoS granted, carrying every matching Subscription Identifier (as mosquitto 2.0.20,
+        // EMQX, HiveMQ). 3.1.1 keeps one copy per subscription (MQTT-3.3.5-1 allows both).
+        if (byV5Session === null) {
+          byV5Session = new Map();
+          for (const t of targets) if (t.session.protocolVersion === 5) byV5Session.set(t.session, t);
+        }
+        const earlier = byV5Session.get(session);
+        if (earlier !== undefined) {
+          if (target.qos > earlier.qos) earlier.qos = target.qos;
+          earlier.retainAsPublished ||= target.retainAsPublished;
+          if (target.ids !== undefined) (earlier.ids ??= []).push(...target.ids);
+          continue;
+        }
+        byV5Session.set(session, target);
+      }
+      targets.push(target);
     }
     for (const match of this.sharedIndex.match(message.topic)) {
       const chosen = this.chooseSharedMember(match.value);
-      if (chosen !== null) targets.push(chosen);
+      if (chosen !== null) targets.push(sharedTarget(chosen.session, chosen.subscription));
     }
     // Built only when someone listens: this runs for every message.
     if (this.events.wants('message-published')) {
@@ -274,17 +299,44 @@ export class Broker implements BrokerCore, ConnectionHost<BrokerConnection> {
         retain: message.retain, payloadLength: message.payload.length, messageId: message.id, matched: targets.length,
       });
     }
-    for (const { session, subscription } of targets) {
-      offer(this, session, {
+    for (const target of targets) {
+      const session = target.session;
+      const delivery: Delivery = {
         message,
         // 3.1.1 MQTT-3.8.4-6, 5.0 MQTT-3.8.4-8: the lower of the published QoS and the granted QoS.
-        qos: Math.min(message.qos, subscription.qos) as QoS,
+        qos: Math.min(message.qos, target.qos) as QoS,
         // 3.1.1 MQTT-3.3.1-9: RETAIN 0 to established subscriptions; 5.0 MQTT-3.3.1-12/-13: unless Retain As Published.
-        retain: subscription.retainAsPublished && session.protocolVersion === 5 ? message.retain : false,
-        subscriptionIdentifiers: subscription.subscriptionIdentifier === undefined ? undefined : [subscription.subscriptionIdentifier],
-      });
+        retain: target.retainAsPublished && session.protocolVersion === 5 ? message.retain : false,
+        subscriptionIdentifiers: target.ids,
+      };
+      offer(this, session, target.shareKey === undefined ? delivery : { ...delivery, shareKey: target.shareKey });
     }
     return targets.length;
+  }
+
+  /**
+   * A shared-subscription member's session has ended with messages it had not acknowledged or
+   * not yet been sent: each goes to another member of its group (5.0 MQTT-4.8.2-5 and the
+   * non-normative text after it: "the Server SHOULD send the Application Message to another
+   * Client that is subscribed to the same Shared Subscription").
+   */
+  private handOnShared(deliveries: Delivery[]): void {
+    for (const delivery of deliveries) {
+      const group = this.sharedGroups.get(delivery.shareKey!);
+      const chosen = group === undefined ? null : this.chooseSharedMember(group);
+      if (chosen === null) {
+        this.emitDropped(null, delivery.message, delivery.qos, 'session-ended');
+        continue;
+      }
+      const target = sharedTarget(chosen.session, chosen.subscription);
+      offer(this, chosen.session, {
+        message: delivery.message,
+        qos: Math.min(delivery.message.qos, target.qos) as QoS,
+        retain: target.retainAsPublished && chosen.session.protocolVersion === 5 ? delivery.message.retain : false,
+        subscriptionIdentifiers: target.ids,
+        shareKey: target.shareKey,
+      });
+    }
   }
 
   /**
@@ -371,16 +423,22 @@ export class Broker implements BrokerCore, ConnectionHost<BrokerConnection> {
   endSession(session: Session, why: 'session-expired' | 'session-discarded'): void {
     if (this.sessions.get(session.clientId) !== session) return;
     releasePendingWill(this, session);
+    // Messages that came through a shared subscription and have not reached the client: QoS 1
+    // unacknowledged, QoS 2 before its PUBREC (after it the client has the message), and queued.
+    const handOn: Delivery[] = [];
+    for (const entry of session.inflightOut.values()) if (entry.shareKey !== undefined && entry.state === 'publish') handOn.push(entry);
+    for (const delivery of session.queue) if (delivery.shareKey !== undefined && delivery.qos > 0) handOn.push(delivery);
     for (const filter of [...session.subscriptions.keys()]) this.removeSubscription(session, filter);
     this.sessions.delete(session.clientId);
     const now = this.clock.now();
     if (this.events.wants('message-dropped')) {
-      for (const delivery of session.queue) this.emitDropped(session.clientId, delivery.message, delivery.qos, 'session-ended');
+      for (const delivery of session.queue) if (!handOn.includes(delivery)) this.emitDropped(session.clientId, delivery.message, delivery.qos, 'session-ended');
     }
     session.queue = [];
     session.inflightOut.clear();
     session.inflightIn.clear();
     this.emit({ type: why, time: now, clientId: session.clientId });
+    if (handOn.length > 0) this.handOnShared(handOn);
   }
 
   /**
@@ -472,6 +530,22 @@ export class Broker implements BrokerCore, ConnectionHost<BrokerConnection> {
 }
 
 export { NEVER_EXPIRES };
+
+/** One copy of a message on its way to one session, before the QoS is capped by the message's. */
+interface Target {
+  session: Session;
+  qos: QoS;
+  retainAsPublished: boolean;
+  ids: number[] | undefined;
+  shareKey: string | undefined;
+}
+
+function sharedTarget(session: Session, subscription: SubscriptionRecord): Target {
+  return {
+    session, qos: subscription.qos, retainAsPublished: subscription.retainAsPublished,
+    ids: subscription.subscriptionIdentifier === undefined ? undefined : [subscription.subscriptionIdentifier], shareKey: subscription.filter,
+  };
+}
 
 function stripUndefined<T extends object>(object: T): Partial<T> {
   const out: Partial<T> = {};

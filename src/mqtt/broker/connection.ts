@@ -155,6 +155,14 @@ export class BrokerConnection {
       }
     }
     const code = RULE_REASON_CODES[error.rule] ?? 0x81;
+    if (this.state === 'awaiting-connect' && this.connectLevelAt(this.decodedUpTo) === 5) {
+      // A 5.0 CONNECT readable as far as its protocol level: the client can read a CONNACK, so
+      // it is told why (5.0 §4.13.1: 0x81 Malformed Packet, 0x82 Protocol Error) before the close.
+      const connackCode = code === 0x82 || code === 0x95 ? code : 0x81;
+      this.emitProtocolError(connackCode, error.rule, explanation);
+      this.refuse(connackCode, explanation, 5);
+      return;
+    }
     this.emitProtocolError(this.version === 5 && this.connackSent ? code : null, error.rule, explanation);
     if (this.state === 'awaiting-connect') {
       // 3.1.1 MQTT-3.1.4-1: close without a CONNACK.
@@ -313,6 +321,24 @@ export class BrokerConnection {
     this.host.emit({ type: 'message-dropped', time: this.host.clock.now(), clientId: this.clientId, topic, qos, messageId, why });
   }
 
+  /**
+   * The protocol level of the CONNECT starting at stream `offset`, if its bytes say "MQTT" and a
+   * level, else null. Used only for a CONNECT the codec refused.
+   */
+  private connectLevelAt(offset: number): number | null {
+    const at = (i: number) => this.received.byteAt(offset + i);
+    if (at(0) >> 4 !== 1) return null;
+    let i = 1;
+    while (i < 5 && (at(i) & 0x80) !== 0) i++;
+    const body = offset + i + 1;
+    const held = this.received.end - body;
+    // Name length 4, "MQTT", level: 7 bytes.
+    if (held < 7) return null;
+    const b = (k: number) => this.received.byteAt(body + k);
+    if (b(0) !== 0 || b(1) !== 4 || b(2) !== 0x4d || b(3) !== 0x51 || b(4) !== 0x54 || b(5) !== 0x54) return null;
+    return b(6);
+  }
+
   /** Whether an AUTH packet may come: the CONNECT named an Authentication Method (5.0 §4.12). */
   expectsAuth(): boolean {
     return false;
@@ -359,6 +385,13 @@ class ReceivedBytes {
 
   push(chunk: Uint8Array): void {
     this.chunks.push(chunk);
+  }
+
+  /** Stream offset just past the last byte received. */
+  get end(): number {
+    let end = this.start;
+    for (const chunk of this.chunks) end += chunk.length;
+    return end;
   }
 
   /** The byte at stream `offset` (not yet forgotten), or 0 if it is not held. */

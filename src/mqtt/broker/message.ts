@@ -28,6 +28,8 @@ export interface Delivery {
   readonly qos: QoS;
   readonly retain: boolean;
   readonly subscriptionIdentifiers: number[] | undefined;
+  /** For a copy sent through a shared subscription: its `$share/{group}/{filter}`, so it can be handed on (5.0 §4.8.2). */
+  readonly shareKey?: string;
 }
 
 /** A QoS 1/2 delivery that has a packet id and waits for the client's acknowledgement. */

@@ -3,7 +3,7 @@
  * the same client id, start or resume the session, answer CONNACK, then re-send what the session
  * still owes the client.
  */
-import type { ConnackPacket, ConnectPacket, Properties, ProtocolVersion } from '../../codec/index.ts';
+import { encodePacket, type ConnackPacket, type ConnectPacket, type Properties, type ProtocolVersion } from '../../codec/index.ts';
 import type { BrokerConnection } from '../connection.ts';
 import type { BrokerCore } from '../core.ts';
 import { resume } from '../delivery.ts';
@@ -86,6 +86,19 @@ export function handleConnect(broker: BrokerCore, connection: BrokerConnection, 
     }
   }
 
+  const connackProps = v5 ? connackProperties(broker, assigned ? clientId : undefined) : undefined;
+  if (v5 && properties.maximumPacketSize !== undefined) {
+    // MQTT-3.1.2-24: nothing we send may exceed the client's Maximum Packet Size, the CONNACK
+    // included. It has no Reason String or User Property to leave out, so the connection is
+    // closed before anything is set up (no session, no will).
+    const size = encodePacket({ type: 'CONNACK', sessionPresent: false, reasonCode: 0, properties: connackProps! }, { protocolVersion: 5 }).length;
+    if (size > properties.maximumPacketSize) {
+      connection.emitRefused(0x95, `the CONNACK (${size} bytes) would exceed the client's Maximum Packet Size of ${properties.maximumPacketSize} bytes`);
+      connection.close('refused', `the CONNACK would exceed the client's Maximum Packet Size of ${properties.maximumPacketSize} bytes`);
+      return;
+    }
+  }
+
   // Accepted. Everything below changes state.
   const now = broker.clock.now();
   connection.keepAlive = v5 && options.serverKeepAlive !== undefined ? options.serverKeepAlive : packet.keepAlive;
@@ -141,7 +154,7 @@ export function handleConnect(broker: BrokerCore, connection: BrokerConnection, 
   connection.state = 'connected';
 
   const connack: ConnackPacket = { type: 'CONNACK', sessionPresent, reasonCode: 0 };
-  if (v5) connack.properties = connackProperties(broker, assigned ? clientId : undefined);
+  if (connackProps !== undefined) connack.properties = connackProps;
   connection.connackSent = true;
   connection.send(connack);
   broker.emit({
