@@ -39,6 +39,7 @@ export default defineConfig({
             { slug: 'guides/brokers-and-tools', translations: { 'zh-CN': 'Broker 与工具' } },
             { slug: 'guides/misconceptions', translations: { 'zh-CN': '常见误区辨正' } },
             { slug: 'guides/troubleshooting', translations: { 'zh-CN': '生产环境故障排查' } },
+            { slug: 'glossary', translations: { 'zh-CN': '术语表' } },
           ],
         },
         {
