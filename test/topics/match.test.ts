@@ -4,7 +4,14 @@
  * {filter} part of a 5.0 shared subscription). Then checks of the explanation steps.
  */
 import { describe, expect, it } from 'vitest';
-import { explainMatch, matches, parseSharedSubscription, SubscriptionIndex, type MatchStep } from '../../src/mqtt/topics/index.ts';
+import { explainMatch, matches, parseSharedSubscription, SubscriptionIndex, type MatchExplanation, type MatchStep } from '../../src/mqtt/topics/index.ts';
+import { say, translate } from '../../src/components/i18n/catalogue.ts';
+
+/** Steps and summaries are messages; these tests read them in the English catalogue's words. */
+const text = (step: MatchStep): string => (step.problem === undefined
+  ? say('en', step.message)
+  : translate('en', step.message.key, { ...step.message.values, problem: say('en', step.problem.message) }));
+const summary = (e: MatchExplanation): string => say('en', e.summary);
 
 type Case = [filter: string, name: string, expected: boolean, note?: string];
 
@@ -159,7 +166,7 @@ describe('explainMatch', () => {
     // A match has only successful steps; a failure ends with the failing step.
     if (expected) expect(explanation.steps.every((s) => s.ok)).toBe(true);
     else expect(explanation.steps[explanation.steps.length - 1]!.ok).toBe(false);
-    expect(explanation.summary).toContain(expected ? 'matches' : 'not');
+    expect(summary(explanation)).toContain(expected ? 'matches' : 'not');
   });
 });
 
@@ -205,7 +212,7 @@ describe('explanation steps', () => {
     expect(e.steps.map((s) => [s.level, s.filterLevel, s.nameLevel])).toEqual([
       [0, 'sport', 'sport'], [1, 'tennis', 'tennis'], [2, 'player1', 'player1'],
     ]);
-    expect(e.summary).toBe('"sport/tennis/player1" matches "sport/tennis/player1": every level matches.');
+    expect(summary(e)).toBe('"sport/tennis/player1" matches "sport/tennis/player1": every level matches.');
   });
 
   it('stops at the first differing level and says that case matters', () => {
@@ -213,58 +220,58 @@ describe('explanation steps', () => {
     expect(e.matched).toBe(false);
     expect(e.steps).toHaveLength(2);
     expect(e.steps[1]).toMatchObject({ level: 1, filterLevel: 'Tennis', nameLevel: 'tennis', rule: 'literal', ok: false, specRule: 'MQTT-4.7.3-4' });
-    expect(e.steps[1]!.text).toContain('case sensitive');
+    expect(text(e.steps[1]!)).toContain('case sensitive');
   });
 
   it('says that Unicode is not normalised', () => {
     const e = explainMatch('caf\u00e9', 'cafe\u0301');
     expect(e.steps[0]).toMatchObject({ rule: 'literal', ok: false, specRule: 'MQTT-4.7.3-4' });
-    expect(e.steps[0]!.text).toContain('normalise');
+    expect(text(e.steps[0]!)).toContain('normalise');
   });
 
   it('says that spaces are significant', () => {
     const e = explainMatch('home/kitchen', 'home /kitchen');
-    expect(e.steps[0]!.text).toContain('spaces are significant');
+    expect(text(e.steps[0]!)).toContain('spaces are significant');
   });
 
   it("explains '+' matching one level, including an empty one", () => {
     const e = explainMatch('a/+/b', 'a//b');
     expect(e.steps[1]).toMatchObject({ level: 1, filterLevel: '+', nameLevel: '', rule: 'single-level-wildcard', ok: true });
-    expect(e.steps[1]!.text).toContain('empty level');
+    expect(text(e.steps[1]!)).toContain('empty level');
   });
 
   it("explains '#' matching the remaining levels", () => {
     const e = explainMatch('sport/#', 'sport/tennis/player1');
     expect(e.steps[1]).toMatchObject({ level: 1, filterLevel: '#', nameLevel: 'tennis', rule: 'multi-level-wildcard', ok: true });
-    expect(e.steps[1]!.text).toContain('2 levels');
-    expect(e.steps[1]!.text).toContain('"tennis/player1"');
+    expect(text(e.steps[1]!)).toContain('2 levels');
+    expect(text(e.steps[1]!)).toContain('"tennis/player1"');
   });
 
   it("explains '#' matching the parent level", () => {
     const e = explainMatch('sport/#', 'sport');
     expect(e.matched).toBe(true);
     expect(e.steps[1]).toMatchObject({ level: 1, filterLevel: '#', nameLevel: null, rule: 'parent-level', ok: true });
-    expect(e.summary).toContain('parent');
+    expect(summary(e)).toContain('parent');
   });
 
   it('explains a filter longer than the name', () => {
     const e = explainMatch('sport/+', 'sport');
     expect(e.steps[1]).toMatchObject({ level: 1, filterLevel: '+', nameLevel: null, rule: 'length-mismatch', ok: false });
-    expect(e.steps[1]!.text).toContain("'+' needs exactly one level");
+    expect(text(e.steps[1]!)).toContain("'+' needs exactly one level");
   });
 
   it('explains a name longer than the filter and suggests /#', () => {
     const e = explainMatch('a/b', 'a/b/c/d');
     expect(e.steps[2]).toMatchObject({ level: 2, filterLevel: null, nameLevel: 'c', rule: 'length-mismatch', ok: false });
-    expect(e.steps[2]!.text).toContain('"c/d"');
-    expect(e.steps[2]!.text).toContain('/#');
+    expect(text(e.steps[2]!)).toContain('"c/d"');
+    expect(text(e.steps[2]!)).toContain('/#');
   });
 
   it("explains that a leading wildcard does not match a '$' topic", () => {
     const e = explainMatch('+/monitor/Clients', '$SYS/monitor/Clients');
     expect(e.steps).toHaveLength(1);
     expect(e.steps[0]).toMatchObject({ level: 0, filterLevel: '+', nameLevel: '$SYS', rule: 'dollar-topic', ok: false, specRule: 'MQTT-4.7.2-1' });
-    expect(e.summary).toContain('MQTT-4.7.2-1');
+    expect(summary(e)).toContain('MQTT-4.7.2-1');
   });
 
   it("lets a literal '$SYS' level match a '$' topic", () => {
@@ -276,14 +283,14 @@ describe('explanation steps', () => {
     const e = explainMatch('sport/tennis#', 'sport/tennis');
     expect(e.matched).toBe(false);
     expect(e.steps).toEqual([expect.objectContaining({ level: 1, filterLevel: 'tennis#', nameLevel: null, rule: 'invalid', ok: false, specRule: 'MQTT-4.7.1-1' })]);
-    expect(e.steps[0]!.text).toContain("'#'");
-    expect(e.summary).toContain('the filter is not valid');
+    expect(text(e.steps[0]!)).toContain("'#'");
+    expect(summary(e)).toContain('the filter is not valid');
   });
 
   it('reports an invalid name with the validation message and rule', () => {
     const e = explainMatch('a/+', 'a/+', { protocolVersion: 4 });
     expect(e.steps).toEqual([expect.objectContaining({ level: 1, filterLevel: null, nameLevel: '+', rule: 'invalid', ok: false, specRule: 'MQTT-4.7.1-1' })]);
-    expect(e.summary).toContain('the name is not valid');
+    expect(summary(e)).toContain('the name is not valid');
   });
 
   it('explains that a shared subscription matches with the part after $share/{group}/', () => {
@@ -291,8 +298,8 @@ describe('explanation steps', () => {
     expect(e.matched).toBe(true);
     expect(e.shared).toEqual({ group: 'consumer1', filter: 'sport/tennis/+' });
     expect(e.steps[0]).toMatchObject({ level: -1, rule: 'shared-subscription', ok: true, specRule: 'MQTT-5.0 §4.8.2' });
-    expect(e.steps[0]!.text).toContain('"sport/tennis/+"');
-    expect(e.steps[0]!.text).toContain('consumer1');
+    expect(text(e.steps[0]!)).toContain('"sport/tennis/+"');
+    expect(text(e.steps[0]!)).toContain('consumer1');
     // Levels are counted in the matched filter, not in "$share/consumer1/...".
     expect(e.steps.slice(1).map((s) => [s.level, s.filterLevel])).toEqual([[0, 'sport'], [1, 'tennis'], [2, '+']]);
   });

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import {
   explainMatch, matches, MAX_PROBLEMS, SubscriptionIndex, topicHints, validateTopicFilter, validateTopicName,
 } from '../../src/mqtt/topics/index.ts';
+import { hasKey } from '../../src/components/i18n/catalogue.ts';
 
 /** Levels that make the interesting cases likely: empty levels, '$' topics, case, unicode. */
 const nameLevel = fc.constantFrom('', '$SYS', '$', 'a', 'b', 'A', 'é', '😀', ' a');
@@ -83,7 +84,8 @@ describe('explainMatch agrees with matches', () => {
         expect(explanation.matched).toBe(matches(f, n, { protocolVersion }));
         expect(explanation.steps.length).toBeGreaterThan(0);
         expect(explanation.steps.every((s) => s.ok)).toBe(explanation.matched);
-        expect(explanation.summary.length).toBeGreaterThan(0);
+        // Every message the module returns is a key both catalogues word.
+        for (const m of [explanation.summary, ...explanation.steps.map((s) => s.message)]) expect(hasKey(m.key), m.key).toBe(true);
       }),
       { numRuns: 2000 },
     );
@@ -112,7 +114,8 @@ describe('validation', () => {
           expect(result.problems.length).toBeLessThanOrEqual(MAX_PROBLEMS);
           for (const p of result.problems) {
             expect(p.rule).toMatch(/^MQTT-/);
-            expect(p.message.length).toBeGreaterThan(0);
+            expect(hasKey(p.message.key), p.message.key).toBe(true);
+            if (p.hint !== undefined) expect(hasKey(p.hint.key), p.hint.key).toBe(true);
             expect(p.index).toBeGreaterThanOrEqual(-1);
             expect(p.index).toBeLessThan(text.length);
             if (p.index >= 0) {

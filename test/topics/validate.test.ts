@@ -5,9 +5,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  MAX_PROBLEMS, parseSharedSubscription, topicHints, validateTopicFilter, validateTopicName,
-  type TopicProblem, type TopicValidation,
+  MAX_PROBLEMS, parseSharedSubscription, topicHints as topicHintMessages, validateTopicFilter, validateTopicName,
+  type TopicMessage, type TopicOptions, type TopicProblem, type TopicValidation, type TopicKind,
 } from '../../src/mqtt/topics/index.ts';
+import { say } from '../../src/components/i18n/catalogue.ts';
+
+/** The module returns messages; these tests read them in the English catalogue's words. */
+const en = (message: TopicMessage | undefined): string => (message === undefined ? '' : say('en', message));
+const topicHints = (text: string, kind: TopicKind, options?: TopicOptions): string[] => topicHintMessages(text, kind, options).map(en);
 
 function problemsOf(result: TopicValidation): TopicProblem[] {
   if (result.valid) throw new Error(`expected a problem, got valid levels ${JSON.stringify(result.levels)}`);
@@ -64,8 +69,8 @@ describe('MQTT-4.7.3-1: at least one character', () => {
   it('rejects an empty topic filter and suggests #', () => {
     const p = onlyProblem(validateTopicFilter('', { protocolVersion: 4 }));
     expect(p).toMatchObject({ rule: 'MQTT-4.7.3-1', level: -1, index: -1 });
-    expect(p.message).toContain('empty');
-    expect(p.hint).toContain("'#'");
+    expect(en(p.message)).toContain('empty');
+    expect(en(p.hint)).toContain("'#'");
   });
 });
 
@@ -73,8 +78,8 @@ describe('MQTT-4.7.3-2: no null character', () => {
   it('rejects U+0000 and points at it', () => {
     const p = onlyProblem(validateTopicName('a/b\u0000c/d'));
     expect(p).toMatchObject({ rule: 'MQTT-4.7.3-2', level: 1, index: 3 });
-    expect(p.message).toContain('U+0000');
-    expect(p.message).toContain('"b\u0000c"');
+    expect(en(p.message)).toContain('U+0000');
+    expect(en(p.message)).toContain('"b\u0000c"');
   });
 
   it('rejects U+0000 in a filter too, once per occurrence', () => {
@@ -87,16 +92,16 @@ describe('MQTT-4.7.3-3: at most 65535 bytes of UTF-8', () => {
   it('rejects 65536 ASCII characters', () => {
     const p = onlyProblem(validateTopicName('a'.repeat(65536)));
     expect(p).toMatchObject({ rule: 'MQTT-4.7.3-3', level: -1, index: -1 });
-    expect(p.message).toContain('65536 bytes');
+    expect(en(p.message)).toContain('65,536 bytes');
   });
 
   it('counts UTF-8 bytes, not UTF-16 code units', () => {
     // 21846 × 3 bytes = 65538 bytes, though only 21846 code units long.
     const p = onlyProblem(validateTopicFilter('€'.repeat(21846)));
     expect(p).toMatchObject({ rule: 'MQTT-4.7.3-3' });
-    expect(p.message).toContain('65538 bytes');
+    expect(en(p.message)).toContain('65,538 bytes');
     // An emoji is two code units and four bytes: 16384 × 4 = 65536.
-    expect(onlyProblem(validateTopicName('😀'.repeat(16384))).message).toContain('65536 bytes');
+    expect(en(onlyProblem(validateTopicName('😀'.repeat(16384))).message)).toContain('65,536 bytes');
     expect(validateTopicName('😀'.repeat(16383)).valid).toBe(true);
   });
 
@@ -111,7 +116,7 @@ describe('well-formed UTF-16 (MQTT-1.5.4-1 in 5.0, MQTT-1.5.3-1 in 3.1.1)', () =
   it('rejects a lone high surrogate with the 5.0 rule id', () => {
     const p = onlyProblem(validateTopicName('a/x\ud83d'));
     expect(p).toMatchObject({ rule: 'MQTT-1.5.4-1', level: 1, index: 3 });
-    expect(p.message).toContain('U+D83D');
+    expect(en(p.message)).toContain('U+D83D');
   });
 
   it('rejects a lone low surrogate with the 3.1.1 rule id', () => {
@@ -133,7 +138,7 @@ describe("'#' placement (MQTT-4.7.1-1 in 5.0, MQTT-4.7.1-2 in 3.1.1)", () => {
   it('rejects # that is not the last level', () => {
     const p = onlyProblem(validateTopicFilter('sport/tennis/#/ranking'));
     expect(p).toMatchObject({ rule: 'MQTT-4.7.1-1', level: 2, index: 13 });
-    expect(p.message).toContain('last level');
+    expect(en(p.message)).toContain('last level');
   });
 
   it('rejects # that is not the last level with the 3.1.1 rule id', () => {
@@ -143,8 +148,8 @@ describe("'#' placement (MQTT-4.7.1-1 in 5.0, MQTT-4.7.1-2 in 3.1.1)", () => {
   it('rejects # after other characters in its level and suggests a separate level', () => {
     const p = onlyProblem(validateTopicFilter('sport/tennis#'));
     expect(p).toMatchObject({ rule: 'MQTT-4.7.1-1', level: 1, index: 12 });
-    expect(p.message).toContain('"tennis#"');
-    expect(p.hint).toContain('"tennis/#"');
+    expect(en(p.message)).toContain('"tennis#"');
+    expect(en(p.hint)).toContain('"tennis/#"');
   });
 
   it('rejects # before other characters in its level', () => {
@@ -161,15 +166,15 @@ describe("'+' placement (MQTT-4.7.1-2 in 5.0, MQTT-4.7.1-3 in 3.1.1)", () => {
   it('rejects + sharing a level and suggests a separate level', () => {
     const p = onlyProblem(validateTopicFilter('sport+'));
     expect(p).toMatchObject({ rule: 'MQTT-4.7.1-2', level: 0, index: 5 });
-    expect(p.message).toContain("'+'");
-    expect(p.message).toContain('"sport+"');
-    expect(p.hint).toContain('"sport/+"');
+    expect(en(p.message)).toContain("'+'");
+    expect(en(p.message)).toContain('"sport+"');
+    expect(en(p.hint)).toContain('"sport/+"');
   });
 
   it('rejects + at the start of a level with the 3.1.1 rule id', () => {
     const p = onlyProblem(validateTopicFilter('a/+b/c', { protocolVersion: 4 }));
     expect(p).toMatchObject({ rule: 'MQTT-4.7.1-3', level: 1, index: 2 });
-    expect(p.hint).toContain('"+/b"');
+    expect(en(p.hint)).toContain('"+/b"');
   });
 
   it('reports + and # problems in the same filter', () => {
@@ -182,8 +187,8 @@ describe('no wildcards in topic names (MQTT-4.7.0-1 in 5.0, MQTT-4.7.1-1 in 3.1.
   it('rejects + in a topic name', () => {
     const p = onlyProblem(validateTopicName('sport/+/player1'));
     expect(p).toMatchObject({ rule: 'MQTT-4.7.0-1', level: 1, index: 6 });
-    expect(p.message).toContain('MQTT-3.3.2-2');
-    expect(p.hint).toContain('subscriptions');
+    expect(en(p.message)).toContain('MQTT-3.3.2-2');
+    expect(en(p.hint)).toContain('subscriptions');
   });
 
   it('rejects # in a topic name with the 3.1.1 rule id', () => {
@@ -209,7 +214,7 @@ describe('shared subscriptions (MQTT 5.0 §4.8.2)', () => {
   it('rejects an empty ShareName (MQTT-4.8.2-1)', () => {
     const p = onlyProblem(validateTopicFilter('$share//sport'));
     expect(p).toMatchObject({ rule: 'MQTT-4.8.2-1', level: 1, index: 7 });
-    expect(p.hint).toContain('$share/{group}/{filter}');
+    expect(en(p.hint)).toContain('$share/{group}/{filter}');
   });
 
   it('rejects $share/ with nothing after it (MQTT-4.8.2-1)', () => {
@@ -224,7 +229,7 @@ describe('shared subscriptions (MQTT 5.0 §4.8.2)', () => {
   it('rejects a ShareName not followed by / (MQTT-4.8.2-2)', () => {
     const p = onlyProblem(validateTopicFilter('$share/group'));
     expect(p).toMatchObject({ rule: 'MQTT-4.8.2-2', level: 2, index: -1 });
-    expect(p.hint).toContain('"$share/group/#"');
+    expect(en(p.hint)).toContain('"$share/group/#"');
   });
 
   it('rejects a ShareName followed by / and no filter (MQTT-4.8.2-2)', () => {
@@ -273,7 +278,7 @@ describe('many problems', () => {
 
   it('shortens long levels in messages', () => {
     const p = onlyProblem(validateTopicFilter(`${'x'.repeat(1000)}#`));
-    expect(p.message.length).toBeLessThan(200);
+    expect(en(p.message).length).toBeLessThan(200);
     expect(p.index).toBe(1000);
   });
 });
@@ -367,5 +372,25 @@ describe('hints for common mistakes', () => {
     expect(topicHints('sensors/+/temperature', 'filter')).toEqual([]);
     expect(topicHints('sport/tennis/#', 'filter')).toEqual([]);
     expect(topicHints('', 'filter')).toEqual([]);
+  });
+});
+
+describe('problems and hints are messages, not sentences', () => {
+  it('carry a catalogue key and the values a sentence needs: index, level, character, fix', () => {
+    const embedded = onlyProblem(validateTopicFilter('sport/ten#'));
+    expect(embedded.message).toEqual({ key: 'topics.problem.hashEmbedded', values: { index: 9, level: 'ten#' } });
+    expect(embedded.hint).toEqual({ key: 'topics.hint.embeddedWildcard', values: { multi: true, hasFix: true, fix: 'ten/#', level: 'ten#' } });
+    const inName = onlyProblem(validateTopicName('a/+'));
+    expect(inName.message).toEqual({ key: 'topics.problem.wildcardInName', values: { char: '+', level: '+', index: 2 } });
+    expect(onlyProblem(validateTopicName('')).message).toEqual({ key: 'topics.problem.empty', values: { kind: 'name' } });
+    expect(topicHintMessages('a/#/b', 'filter')).toEqual([{ key: 'topics.hint.hashLast', values: { fixed: 'a/#' } }]);
+  });
+
+  it('clip long levels in values without cutting a surrogate pair', () => {
+    const p = onlyProblem(validateTopicFilter(`${'😀'.repeat(30)}#`));
+    const level = p.message.values.level as string;
+    expect(level.length).toBeLessThanOrEqual(40);
+    expect(level.endsWith('…')).toBe(true);
+    expect(level.slice(0, -1)).toBe('😀'.repeat((level.length - 1) / 2));
   });
 });

@@ -2,7 +2,7 @@
  * The pure model of the topic-filter playground: state (filters, topic names, protocol version,
  * the chosen cell) in, a view model out (each entry's validity, problems pointing at characters,
  * hints; the filter × name match matrix; the level-by-level explanation of the chosen cell), in
- * English or Simplified Chinese. Plus the URL state, encoded and validated: anything in a link
+ * any language of the catalogue (src/components/i18n: the 'topics' section). Plus the URL state, encoded and validated: anything in a link
  * may have been tampered with, so parse() checks every field and says what is wrong. No DOM, no
  * React: the widget renders the view model and the tests drive it headless.
  */
@@ -13,14 +13,15 @@ import {
   validateTopicFilter,
   validateTopicName,
   type MatchRule,
+  type MatchStep,
   type TopicKind,
   type TopicProblem,
   type TopicProtocolVersion,
 } from '../../mqtt/topics/index.ts';
-import { EN, ZH, format, type PlaygroundLabels } from './labels.ts';
-import { problemZh, stepZh, summaryZh, topicHintsZh } from './zh-text.ts';
+import { say, translate } from '../i18n/catalogue.ts';
+import type { Lang } from '../i18n/lang.ts';
 
-export type Lang = 'en' | 'zh';
+export type { Lang } from '../i18n/lang.ts';
 export type Version = TopicProtocolVersion;
 
 export interface Cell { filter: number; name: number }
@@ -125,8 +126,6 @@ export interface EntryView {
   segments: TextSegment[] | null;
   /** A valid 5.0 shared subscription. */
   shared: { group: string; filter: string } | null;
-  /** True when a Chinese view had to keep an English sentence. */
-  fallback: boolean;
 }
 
 export type CellStatus = 'match' | 'no-match' | 'invalid';
@@ -158,7 +157,6 @@ export interface ExplanationView {
   matched: boolean;
   summary: string;
   steps: StepView[];
-  fallback: boolean;
 }
 
 export interface PlaygroundView {
@@ -171,8 +169,10 @@ export interface PlaygroundView {
   explanation: ExplanationView | null;
 }
 
-export function labelsFor(lang: Lang): PlaygroundLabels {
-  return lang === 'zh' ? ZH : EN;
+/** A match step in `lang`; an 'invalid' step names the validation problem inside its sentence. */
+export function sayStep(lang: Lang, step: MatchStep): string {
+  if (step.problem === undefined) return say(lang, step.message);
+  return translate(lang, step.message.key, { ...step.message.values, problem: say(lang, step.problem.message) });
 }
 
 /** Shortens a string for a label or a message; never cuts a surrogate pair in two. */
@@ -219,23 +219,14 @@ export function segmentText(text: string, marks: readonly number[]): TextSegment
 
 function entryView(text: string, kind: TopicKind, index: number, version: Version, lang: Lang): EntryView {
   const check = kind === 'filter' ? validateTopicFilter(text, { protocolVersion: version }) : validateTopicName(text, { protocolVersion: version });
-  let fallback = false;
   const problems: ProblemView[] = check.valid ? [] : check.problems.map((p: TopicProblem) => {
-    const view: ProblemView = { rule: p.rule, message: p.message, index: p.index, level: p.level };
-    if (p.hint !== undefined) view.hint = p.hint;
-    if (lang === 'zh') {
-      const zh = problemZh(p, text, kind, version);
-      if (zh === null) fallback = true;
-      else {
-        view.message = zh.message;
-        if (zh.hint !== undefined) view.hint = zh.hint;
-      }
-    }
+    const view: ProblemView = { rule: p.rule, message: say(lang, p.message), index: p.index, level: p.level };
+    if (p.hint !== undefined) view.hint = say(lang, p.hint);
     return view;
   });
+  // A hint already given with a problem is not repeated below it.
   const problemHints = new Set(problems.map((p) => p.hint).filter((h): h is string => h !== undefined));
-  const allHints = lang === 'zh' ? topicHintsZh(text, kind, version) : topicHints(text, kind, { protocolVersion: version });
-  const hints = allHints.filter((h) => !problemHints.has(h));
+  const hints = topicHints(text, kind, { protocolVersion: version }).map((h) => say(lang, h)).filter((h) => !problemHints.has(h));
   const marks = problems.map((p) => p.index).filter((i) => i >= 0);
   return {
     kind,
@@ -246,45 +237,25 @@ function entryView(text: string, kind: TopicKind, index: number, version: Versio
     hints,
     segments: marks.length > 0 ? segmentText(text, marks) : null,
     shared: check.valid && check.shared !== undefined ? { group: check.shared.group, filter: check.shared.filter } : null,
-    fallback,
   };
 }
 
-function explanationView(state: PlaygroundState, cell: Cell, lang: Lang, t: PlaygroundLabels, filters: EntryView[], names: EntryView[]): ExplanationView {
+function explanationView(state: PlaygroundState, cell: Cell, lang: Lang): ExplanationView {
   const filter = state.filters[cell.filter]!;
   const name = state.names[cell.name]!;
   const explained = explainMatch(filter, name, { protocolVersion: state.version });
-  let fallback = false;
-  // The 'invalid' steps of explainMatch are the filter's problems, then the name's, in order.
-  const invalidTexts: string[] = lang === 'zh'
-    ? [
-      ...filters[cell.filter]!.problems.map((p) => `无效的主题过滤器：${p.message}`),
-      ...names[cell.name]!.problems.map((p) => `无效的主题名：${p.message}`),
-    ]
-    : [];
-  let invalidAt = 0;
   const steps: StepView[] = explained.steps.map((s) => {
-    let text = s.text;
-    if (lang === 'zh') {
-      const zh = s.rule === 'invalid' ? invalidTexts[invalidAt++] ?? null : stepZh(s, explained, filter, name);
-      if (zh === null) fallback = true;
-      else text = zh;
-      if (s.rule === 'invalid' && (filters[cell.filter]!.fallback || names[cell.name]!.fallback)) fallback = true;
-    }
-    const view: StepView = { level: s.level, filterLevel: s.filterLevel, nameLevel: s.nameLevel, rule: s.rule, ruleLabel: t.rules[s.rule] ?? s.rule, ok: s.ok, text };
+    const view: StepView = {
+      level: s.level, filterLevel: s.filterLevel, nameLevel: s.nameLevel, rule: s.rule,
+      ruleLabel: translate(lang, `topics.rule.${s.rule}`), ok: s.ok, text: sayStep(lang, s),
+    };
     if (s.specRule !== undefined) view.specRule = s.specRule;
     return view;
   });
-  let summary = explained.summary;
-  if (lang === 'zh') {
-    const zh = summaryZh(explained, filter, name, filters[cell.filter]!.valid, names[cell.name]!.valid);
-    if (zh === null) fallback = true;
-    else summary = zh;
-  }
-  return { filter: cell.filter, name: cell.name, filterText: filter, nameText: name, matched: explained.matched, summary, steps, fallback };
+  return { filter: cell.filter, name: cell.name, filterText: filter, nameText: name, matched: explained.matched, summary: say(lang, explained.summary), steps };
 }
 
-export function buildView(state: PlaygroundState, lang: Lang = 'en', t: PlaygroundLabels = labelsFor(lang)): PlaygroundView {
+export function buildView(state: PlaygroundState, lang: Lang = 'en'): PlaygroundView {
   const filters = state.filters.map((f, i) => entryView(f, 'filter', i, state.version, lang));
   const names = state.names.map((n, i) => entryView(n, 'name', i, state.version, lang));
   let matchCount = 0;
@@ -293,20 +264,20 @@ export function buildView(state: PlaygroundState, lang: Lang = 'en', t: Playgrou
     let verdict: string;
     if (!f.valid || !n.valid) {
       status = 'invalid';
-      verdict = format(t.verdictInvalid, { which: !f.valid && !n.valid ? t.whichBoth : !f.valid ? t.whichFilter : t.whichName });
+      verdict = translate(lang, 'topics.ui.verdictInvalid', { which: !f.valid && !n.valid ? 'both' : !f.valid ? 'filter' : 'name' });
     } else if (matches(f.text, n.text, { protocolVersion: state.version })) {
       status = 'match';
-      verdict = t.verdictMatch;
+      verdict = translate(lang, 'topics.ui.verdictMatch');
       matchCount++;
     } else {
       status = 'no-match';
-      verdict = t.verdictNoMatch;
+      verdict = translate(lang, 'topics.ui.verdictNoMatch');
     }
-    return { filter: f.index, name: n.index, status, label: format(t.cellLabel, { filter: clip(visibleText(f.text)), name: clip(visibleText(n.text)), verdict }) };
+    return { filter: f.index, name: n.index, status, label: translate(lang, 'topics.ui.cellLabel', { filter: clip(visibleText(f.text)), name: clip(visibleText(n.text)), verdict }) };
   }));
   const cell = state.selected;
   const explanation = cell !== null && cell.filter < filters.length && cell.name < names.length
-    ? explanationView(state, cell, lang, t, filters, names)
+    ? explanationView(state, cell, lang)
     : null;
   return { version: state.version, filters, names, matrix, matchCount, explanation };
 }
@@ -414,39 +385,20 @@ export function parse(fragment: string): ParseResult {
 
 /** A link error as one sentence. */
 export function describeLinkError(error: LinkError, lang: Lang = 'en'): string {
-  const zh = lang === 'zh';
-  const what = (kind: EntryKind) => (zh ? (kind === 'filters' ? '过滤器' : '主题') : kind === 'filters' ? 'filters' : 'topics');
-  const one = (kind: EntryKind) => (zh ? (kind === 'filters' ? '过滤器' : '主题') : kind === 'filters' ? 'filter' : 'topic');
   switch (error.code) {
     case 'too-long':
-      return zh
-        ? `链接的状态部分有 ${error.chars} 个字符，超过了上限 ${MAX_LINK_CHARS}。`
-        : `The link's state is ${error.chars} characters long; at most ${MAX_LINK_CHARS} are read.`;
+      return translate(lang, 'topics.link.tooLong', { chars: error.chars, max: MAX_LINK_CHARS });
     case 'encoding':
-      return zh
-        ? `链接中 "${error.key}" 的百分号编码不正确，或者不是合法的 UTF-8。`
-        : `The link's "${error.key}" has a broken %-escape or is not well-formed UTF-8.`;
+      return translate(lang, 'topics.link.encoding', { key: error.key });
     case 'surrogate':
-      return zh
-        ? '链接中含有单独的代理项（被截断的字符），这不是合法的文本。'
-        : 'The link contains a lone surrogate (half of a character), which is not valid text.';
+      return translate(lang, 'topics.link.surrogate');
     case 'version':
-      return zh
-        ? `链接要求的 MQTT 版本是 "${error.value}"；这里只支持 3.1.1 和 5.0。`
-        : `The link asks for MQTT version "${error.value}"; this playground knows 3.1.1 and 5.0.`;
-    case 'too-many': {
-      const max = error.kind === 'filters' ? MAX_FILTERS : MAX_NAMES;
-      return zh
-        ? `链接中有 ${error.count} 个${what(error.kind)}，最多只能有 ${max} 个。`
-        : `The link holds ${error.count} ${what(error.kind)}; at most ${max} are allowed.`;
-    }
+      return translate(lang, 'topics.link.version', { value: error.value });
+    case 'too-many':
+      return translate(lang, 'topics.link.tooMany', { kind: error.kind, count: error.count, max: error.kind === 'filters' ? MAX_FILTERS : MAX_NAMES });
     case 'entry-too-long':
-      return zh
-        ? `链接中的第 ${error.entry} 个${one(error.kind)}太长（${error.chars} 个字符），最多 ${MAX_CHARS} 个字符。`
-        : `The link's ${one(error.kind)} ${error.entry} is too long (${error.chars} characters); at most ${MAX_CHARS} are allowed.`;
+      return translate(lang, 'topics.link.entryTooLong', { kind: error.kind, entry: error.entry, chars: error.chars, max: MAX_CHARS });
     case 'selection':
-      return zh
-        ? `链接选中的单元格 "${error.value}" 不在表格范围内。`
-        : `The link's chosen cell "${error.value}" is not in the table.`;
+      return translate(lang, 'topics.link.selection', { value: error.value });
   }
 }

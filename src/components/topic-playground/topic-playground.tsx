@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import { EN, ZH, format, type PlaygroundLabels } from './labels.ts';
+import { translator } from '../i18n/catalogue.ts';
 import {
   MAX_CHARS, MAX_FILTERS, MAX_NAMES,
   addEntry, buildView, clip, describeLinkError, initialState, parse, removeEntry, select, serialize, setEntry, setVersion, visibleText,
@@ -7,8 +7,7 @@ import {
 } from './topic-playground-model.ts';
 
 export interface TopicPlaygroundProps {
-  labels?: Partial<PlaygroundLabels>;
-  /** Language of the problems, hints and explanations (the topics module speaks English; the model translates). */
+  /** The page's language: every word of the widget comes from that language's catalogue. */
   lang?: Lang;
   /** Filters, topics, version and chosen cell to start from when the URL says nothing (tutorial sections set their own). */
   preset?: Partial<PlaygroundState>;
@@ -20,9 +19,9 @@ export interface TopicPlaygroundProps {
 const SHOWN_PROBLEMS = 3;
 
 /** The topic-filter playground: filters × topic names, a match matrix, and why each cell is what it is. */
-export default function TopicPlayground({ labels, lang, preset, syncUrl = true }: TopicPlaygroundProps) {
-  const language: Lang = lang ?? (labels?.version === ZH.version ? 'zh' : 'en');
-  const t: PlaygroundLabels = { ...(language === 'zh' ? ZH : EN), ...labels };
+export default function TopicPlayground({ lang = 'en', preset, syncUrl = true }: TopicPlaygroundProps) {
+  const language: Lang = lang;
+  const t = translator(language);
   const id = useId().replace(/:/g, '');
   const [state, setState] = useState<PlaygroundState>(() => initialState(preset));
   const [linkError, setLinkError] = useState<string | null>(null);
@@ -52,11 +51,10 @@ export default function TopicPlayground({ labels, lang, preset, syncUrl = true }
     if (window.location.hash !== hash) window.history.replaceState(null, '', hash);
   }, [state, syncUrl]);
 
-  // `t` is rebuilt every render from props that do not change, so it is not a dependency.
-  const view = useMemo(() => buildView(state, language, t), [state, language]);
-  const shown = (text: string) => (text === '' ? t.empty : visibleText(text));
+  const view = useMemo(() => buildView(state, language), [state, language]);
+  const shown = (text: string) => (text === '' ? t('topics.ui.empty') : visibleText(text));
   // Table headers may break after each '/', so a long topic wraps at its levels (and a hostile one is clipped).
-  const breakable = (text: string) => (text === '' ? t.empty : clip(visibleText(text), 120).split('/').map((part, i) => (i === 0 ? part : <span key={i}>/<wbr />{part}</span>)));
+  const breakable = (text: string) => (text === '' ? t('topics.ui.empty') : clip(visibleText(text), 120).split('/').map((part, i) => (i === 0 ? part : <span key={i}>/<wbr />{part}</span>)));
 
   // Keep the roving focus inside the table when rows go away.
   const rows = state.filters.length;
@@ -91,11 +89,11 @@ export default function TopicPlayground({ labels, lang, preset, syncUrl = true }
     const max = isFilter ? MAX_FILTERS : MAX_NAMES;
     return (
       <fieldset className="mqtt-tp__list" data-testid={`${kind}-list`}>
-        <legend>{isFilter ? t.filters : t.names}</legend>
+        <legend>{isFilter ? t('topics.ui.filters') : t('topics.ui.names')}</legend>
         <ol>
           {entries.map((e) => {
             const n = e.index + 1;
-            const label = format(isFilter ? t.filterN : t.nameN, { n });
+            const label = t(isFilter ? 'topics.ui.filterN' : 'topics.ui.nameN', { n });
             const problemsId = `${id}-${kind}-${e.index}-problems`;
             const hidden = e.problems.length - SHOWN_PROBLEMS;
             return (
@@ -115,14 +113,14 @@ export default function TopicPlayground({ labels, lang, preset, syncUrl = true }
                     autoCorrect="off"
                     data-testid={`${kind}-input-${e.index}`}
                   />
-                  {!e.valid && <span className="mqtt-tp__badge">✗ {t.invalid}</span>}
+                  {!e.valid && <span className="mqtt-tp__badge">✗ {t('topics.ui.invalid')}</span>}
                   <button
                     type="button"
                     className="mqtt-tp__remove"
                     onClick={() => edit((s) => removeEntry(s, kind, e.index))}
                     disabled={entries.length <= 1}
-                    aria-label={format(isFilter ? t.removeFilter : t.removeName, { n })}
-                    title={format(isFilter ? t.removeFilter : t.removeName, { n })}
+                    aria-label={t(isFilter ? 'topics.ui.removeFilter' : 'topics.ui.removeName', { n })}
+                    title={t(isFilter ? 'topics.ui.removeFilter' : 'topics.ui.removeName', { n })}
                   >
                     <span aria-hidden="true">×</span>
                   </button>
@@ -138,27 +136,27 @@ export default function TopicPlayground({ labels, lang, preset, syncUrl = true }
                       {e.problems.slice(0, SHOWN_PROBLEMS).map((p, i) => (
                         <li key={i}>
                           <strong className="mqtt-tp__rule">{p.rule}</strong> {visibleText(p.message)}
-                          {p.hint !== undefined && <span className="mqtt-tp__hint-inline"> {t.hint}: {visibleText(p.hint)}</span>}
+                          {p.hint !== undefined && <span className="mqtt-tp__hint-inline"> {t('topics.ui.hintInline', { hint: visibleText(p.hint) })}</span>}
                         </li>
                       ))}
-                      {hidden > 0 && <li>{format(t.moreProblems, { n: hidden })}</li>}
+                      {hidden > 0 && <li>{t('topics.ui.moreProblems', { n: hidden })}</li>}
                     </ul>
                   </div>
                 )}
                 {e.hints.length > 0 && (
                   <ul className="mqtt-tp__hints" data-testid={`${kind}-hints-${e.index}`}>
-                    {e.hints.map((h, i) => <li key={i}><span className="mqtt-tp__hint-label">{t.hint}:</span> {visibleText(h)}</li>)}
+                    {e.hints.map((h, i) => <li key={i}><span className="mqtt-tp__hint-label">{t('topics.ui.hint')}</span> {visibleText(h)}</li>)}
                   </ul>
                 )}
-                {e.shared !== null && <p className="mqtt-tp__shared">{format(t.sharedNote, { group: visibleText(e.shared.group), filter: visibleText(e.shared.filter) })}</p>}
+                {e.shared !== null && <p className="mqtt-tp__shared">{t('topics.ui.sharedNote', { group: visibleText(e.shared.group), filter: visibleText(e.shared.filter) })}</p>}
               </li>
             );
           })}
         </ol>
         <button type="button" className="mqtt-tp__add" onClick={() => edit((s) => addEntry(s, kind))} disabled={entries.length >= max} data-testid={`add-${kind}`}>
-          + {isFilter ? t.addFilter : t.addName}
+          + {isFilter ? t('topics.ui.addFilter') : t('topics.ui.addName')}
         </button>
-        {entries.length >= max && <span className="mqtt-tp__limit"> {format(t.limitReached, { max })}</span>}
+        {entries.length >= max && <span className="mqtt-tp__limit"> {t('topics.ui.limitReached', { max })}</span>}
       </fieldset>
     );
   };
@@ -167,22 +165,22 @@ export default function TopicPlayground({ labels, lang, preset, syncUrl = true }
   const cellCount = rows * cols;
 
   return (
-    <div className="mqtt-tp not-content" data-testid="topic-playground" role="group" aria-label={t.widgetLabel}>
+    <div className="mqtt-tp not-content" data-testid="topic-playground" role="group" aria-label={t('topics.ui.widgetLabel')}>
       {linkError !== null && (
         <div role="alert" className="mqtt-tp__error" data-testid="link-error">
-          <p>{t.badLink}: {linkError}</p>
-          <button type="button" onClick={() => setLinkError(null)}>{t.dismiss}</button>
+          <p>{t('topics.ui.badLink', { reason: linkError })}</p>
+          <button type="button" onClick={() => setLinkError(null)}>{t('topics.ui.dismiss')}</button>
         </div>
       )}
       <fieldset className="mqtt-tp__version">
-        <legend>{t.version}</legend>
+        <legend>{t('topics.ui.version')}</legend>
         {([4, 5] as Version[]).map((v) => (
           <label key={v}>
             <input type="radio" name={`${id}-version`} value={v} checked={state.version === v} onChange={() => edit((s) => setVersion(s, v))} data-testid={`version-${v}`} />
             {v === 4 ? '3.1.1' : '5.0'}
           </label>
         ))}
-        <span className="mqtt-tp__note">{t.versionHelp}</span>
+        <span className="mqtt-tp__note">{t('topics.ui.versionHelp')}</span>
       </fieldset>
 
       <div className="mqtt-tp__lists">
@@ -191,17 +189,17 @@ export default function TopicPlayground({ labels, lang, preset, syncUrl = true }
       </div>
 
       <p className="mqtt-tp__matrix-title" id={`${id}-matrix`}>
-        {t.matrix}{' '}
-        <span className="mqtt-tp__count" data-testid="match-count">{format(t.summaryCount, { matches: view.matchCount, cells: cellCount })}</span>
+        {t('topics.ui.matrix')}{' '}
+        <span className="mqtt-tp__count" data-testid="match-count">{t('topics.ui.summaryCount', { matches: view.matchCount, cells: cellCount })}</span>
       </p>
       <div className="mqtt-tp__scroll" data-testid="matrix-scroll">
         <table className="mqtt-tp__matrix" ref={table} data-testid="matrix" aria-labelledby={`${id}-matrix`} aria-describedby={`${id}-matrix-help`}>
           <thead>
             <tr>
-              <td className="mqtt-tp__corner">{t.corner}</td>
+              <td className="mqtt-tp__corner">{t('topics.ui.corner')}</td>
               {view.names.map((n) => (
                 <th key={n.index} scope="col" className={n.valid ? undefined : 'mqtt-tp__head--invalid'}>
-                  <code>{breakable(n.text)}</code>{!n.valid && <span className="mqtt-tp__head-note"> ({t.invalid})</span>}
+                  <code>{breakable(n.text)}</code>{!n.valid && <span className="mqtt-tp__head-note"> ({t('topics.ui.invalid')})</span>}
                 </th>
               ))}
             </tr>
@@ -212,7 +210,7 @@ export default function TopicPlayground({ labels, lang, preset, syncUrl = true }
               return (
                 <tr key={fi}>
                   <th scope="row" className={f.valid ? undefined : 'mqtt-tp__head--invalid'}>
-                    <code>{breakable(f.text)}</code>{!f.valid && <span className="mqtt-tp__head-note"> ({t.invalid})</span>}
+                    <code>{breakable(f.text)}</code>{!f.valid && <span className="mqtt-tp__head-note"> ({t('topics.ui.invalid')})</span>}
                   </th>
                   {row.map((c) => {
                     const isSelected = state.selected !== null && state.selected.filter === c.filter && state.selected.name === c.name;
@@ -232,7 +230,7 @@ export default function TopicPlayground({ labels, lang, preset, syncUrl = true }
                           onKeyDown={(ev) => onCellKey(ev, { filter: c.filter, name: c.name })}
                         >
                           <span aria-hidden="true" className="mqtt-tp__mark">{c.status === 'match' ? '✓' : c.status === 'no-match' ? '✗' : '⚠'}</span>{' '}
-                          {c.status === 'match' ? t.match : c.status === 'no-match' ? t.noMatch : t.cannotMatch}
+                          {c.status === 'match' ? t('topics.ui.match') : c.status === 'no-match' ? t('topics.ui.noMatch') : t('topics.ui.cannotMatch')}
                         </button>
                       </td>
                     );
@@ -243,13 +241,13 @@ export default function TopicPlayground({ labels, lang, preset, syncUrl = true }
           </tbody>
         </table>
       </div>
-      <p className="mqtt-tp__note" id={`${id}-matrix-help`}>{t.matrixHelp}</p>
+      <p className="mqtt-tp__note" id={`${id}-matrix-help`}>{t('topics.ui.matrixHelp')}</p>
 
       <section className="mqtt-tp__explain" aria-labelledby={`${id}-explain`} data-testid="explanation">
-        <p className="mqtt-tp__explain-title" id={`${id}-explain`}>{t.explanation}</p>
+        <p className="mqtt-tp__explain-title" id={`${id}-explain`}>{t('topics.ui.explanation')}</p>
         <div aria-live="polite" aria-atomic="true" data-testid="explanation-summary">
           {x === null
-            ? <p>{t.choose}</p>
+            ? <p>{t('topics.ui.choose')}</p>
             : <p className={`mqtt-tp__summary mqtt-tp__summary--${x.matched ? 'match' : 'no-match'}`}><span aria-hidden="true">{x.matched ? '✓ ' : '✗ '}</span>{visibleText(x.summary)}</p>}
         </div>
         {x !== null && (
@@ -257,21 +255,21 @@ export default function TopicPlayground({ labels, lang, preset, syncUrl = true }
             {x.steps.map((s, i) => (
               <li key={i} className={`mqtt-tp__step mqtt-tp__step--${s.ok ? 'ok' : 'fail'}`} data-rule={s.rule} data-ok={s.ok}>
                 <div className="mqtt-tp__step-head">
-                  <span className="mqtt-tp__verdict"><span aria-hidden="true">{s.ok ? '✓' : '✗'}</span> {s.ok ? t.stepOk : t.stepFail}</span>
-                  <span className="mqtt-tp__step-level">{s.level >= 0 ? format(t.level, { n: s.level }) : t.wholeString}</span>
+                  <span className="mqtt-tp__verdict"><span aria-hidden="true">{s.ok ? '✓' : '✗'}</span> {s.ok ? t('topics.ui.stepOk') : t('topics.ui.stepFail')}</span>
+                  <span className="mqtt-tp__step-level">{s.level >= 0 ? t('topics.ui.level', { n: s.level }) : t('topics.ui.wholeString')}</span>
                   <span className="mqtt-tp__chip">{s.ruleLabel}</span>
-                  {s.specRule !== undefined && <span className="mqtt-tp__spec">{t.spec}: <code>{s.specRule}</code></span>}
+                  {s.specRule !== undefined && <span className="mqtt-tp__spec">{t('topics.ui.spec')}: <code>{s.specRule}</code></span>}
                 </div>
                 {s.rule === 'invalid' ? (
                   (s.filterLevel !== null || s.nameLevel !== null) && (
                     <p className="mqtt-tp__levels">
-                      {s.filterLevel !== null ? t.filterLevel : t.nameLevel} <code>{shown(s.filterLevel ?? s.nameLevel ?? '')}</code>
+                      {s.filterLevel !== null ? t('topics.ui.filterLevel') : t('topics.ui.nameLevel')} <code>{shown(s.filterLevel ?? s.nameLevel ?? '')}</code>
                     </p>
                   )
                 ) : (s.filterLevel !== null || s.nameLevel !== null) && (
                   <p className="mqtt-tp__levels">
-                    {t.filterLevel} <code>{s.filterLevel === null ? t.none : shown(s.filterLevel)}</code>{' '}
-                    {t.versus} {t.nameLevel} <code>{s.nameLevel === null ? t.none : shown(s.nameLevel)}</code>
+                    {t('topics.ui.filterLevel')} <code>{s.filterLevel === null ? t('topics.ui.none') : shown(s.filterLevel)}</code>{' '}
+                    {t('topics.ui.versus')} {t('topics.ui.nameLevel')} <code>{s.nameLevel === null ? t('topics.ui.none') : shown(s.nameLevel)}</code>
                   </p>
                 )}
                 <p className="mqtt-tp__step-text">{visibleText(s.text)}</p>

@@ -4,12 +4,16 @@
  * level, why a filter does or does not match a name.
  */
 import {
+  clipLevel,
+  clipText,
   parseSharedSubscription,
-  quoteLevel,
+  topicMessage,
   validateTopicFilter,
   validateTopicName,
   type SharedSubscription,
+  type TopicMessage,
   type TopicOptions,
+  type TopicProblem,
 } from './validate.ts';
 
 export type MatchRule =
@@ -33,15 +37,18 @@ export interface MatchStep {
   nameLevel: string | null;
   rule: MatchRule;
   ok: boolean;
-  /** One plain-language sentence. */
-  text: string;
+  /** The step as a message ('topics.step.…'). An 'invalid' step's message needs `problem`, worded first. */
+  message: TopicMessage;
+  /** For an 'invalid' step: the validation problem, of the filter or of the name (see `message.values.of`). */
+  problem?: TopicProblem;
   specRule?: string;
 }
 
 export interface MatchExplanation {
   matched: boolean;
   steps: MatchStep[];
-  summary: string;
+  /** One line: whether it matches and why ('topics.summary.…'). */
+  summary: TopicMessage;
   /** Set for a 5.0 shared subscription: the group and the filter that is actually matched. */
   shared?: SharedSubscription;
 }
@@ -94,8 +101,7 @@ function remainder(levels: string[], from: number): string {
 export function explainMatch(filter: string, name: string, options: TopicOptions = {}): MatchExplanation {
   const version = options.protocolVersion ?? 5;
   const steps: MatchStep[] = [];
-  const qf = JSON.stringify(filter.length > 80 ? `${filter.slice(0, 77)}…` : filter);
-  const qn = JSON.stringify(name.length > 80 ? `${name.slice(0, 77)}…` : name);
+  const pair = { filter: clipText(filter, 80), name: clipText(name, 80) };
 
   const filterCheck = validateTopicFilter(filter, { protocolVersion: version });
   const nameCheck = validateTopicName(name, { protocolVersion: version });
@@ -110,7 +116,8 @@ export function explainMatch(filter: string, name: string, options: TopicOptions
           nameLevel: null,
           rule: 'invalid',
           ok: false,
-          text: `Invalid topic filter: ${p.message}`,
+          message: topicMessage('topics.step.invalid', { of: 'filter' }),
+          problem: p,
           specRule: p.rule,
         });
       }
@@ -123,13 +130,14 @@ export function explainMatch(filter: string, name: string, options: TopicOptions
           nameLevel: p.level >= 0 ? nameLevels[p.level] ?? null : null,
           rule: 'invalid',
           ok: false,
-          text: `Invalid topic name: ${p.message}`,
+          message: topicMessage('topics.step.invalid', { of: 'name' }),
+          problem: p,
           specRule: p.rule,
         });
       }
     }
-    const which = !filterCheck.valid && !nameCheck.valid ? 'the filter and the name are' : !filterCheck.valid ? 'the filter is' : 'the name is';
-    return { matched: false, steps, summary: `${qf} cannot match ${qn}: ${which} not valid.` };
+    const which = !filterCheck.valid && !nameCheck.valid ? 'both' : !filterCheck.valid ? 'filter' : 'name';
+    return { matched: false, steps, summary: topicMessage('topics.summary.invalid', { ...pair, which }) };
   }
 
   let matchedFilter = filter;
@@ -143,15 +151,15 @@ export function explainMatch(filter: string, name: string, options: TopicOptions
       nameLevel: null,
       rule: 'shared-subscription',
       ok: true,
-      text: `${qf} is a shared subscription for the group "${shared.group}": matching uses only the filter after "$share/${shared.group}/", which is ${JSON.stringify(matchedFilter)}.`,
+      message: topicMessage('topics.step.shared', { filter: pair.filter, group: clipLevel(shared.group), inner: clipText(matchedFilter, 80) }),
       specRule: 'MQTT-5.0 §4.8.2',
     });
   }
 
   const f = matchedFilter.split('/');
   const t = name.split('/');
-  const finish = (matched: boolean, why: string): MatchExplanation => {
-    const result: MatchExplanation = { matched, steps, summary: `${qf} ${matched ? 'matches' : 'does not match'} ${qn}: ${why}` };
+  const finish = (matched: boolean, why: string, values: Record<string, string | number | boolean> = {}): MatchExplanation => {
+    const result: MatchExplanation = { matched, steps, summary: topicMessage(`topics.summary.${why}`, { ...pair, ...values }) };
     if (shared !== undefined) result.shared = shared;
     return result;
   };
@@ -163,10 +171,10 @@ export function explainMatch(filter: string, name: string, options: TopicOptions
       nameLevel: t[0]!,
       rule: 'dollar-topic',
       ok: false,
-      text: `The topic name starts with '$' (${quoteLevel(t[0]!)}) and the filter's first level is the wildcard '${f[0]}': a wildcard at the start never matches topics beginning with '$'. Subscribe to a filter starting with ${quoteLevel(t[0]!)} to receive them.`,
+      message: topicMessage('topics.step.dollar', { nameLevel: clipLevel(t[0]!), wildcard: f[0]! }),
       specRule: 'MQTT-4.7.2-1',
     });
-    return finish(false, "topics starting with '$' are not matched by a filter that starts with a wildcard (MQTT-4.7.2-1).");
+    return finish(false, 'dollar');
   }
 
   for (let i = 0; i < f.length; i++) {
@@ -174,28 +182,27 @@ export function explainMatch(filter: string, name: string, options: TopicOptions
     const nl = i < t.length ? t[i]! : null;
     if (fl === '#') {
       if (nl === null) {
+        const parent = clipText(f.slice(0, i).join('/'));
         steps.push({
           level: i,
           filterLevel: fl,
           nameLevel: null,
           rule: 'parent-level',
           ok: true,
-          text: i === 0
-            ? "'#' matches any number of levels, including none."
-            : `The topic name has no level ${i}, and '#' also matches zero levels: ${JSON.stringify(f.slice(0, i + 1).join('/'))} includes its parent ${JSON.stringify(f.slice(0, i).join('/'))}.`,
+          // i > 0 here: a name always has a level 0, so '#' at level 0 meets one (the branch below).
+          message: topicMessage('topics.step.hashParent', { n: i, withHash: clipText(f.slice(0, i + 1).join('/')), parent }),
         });
-        return finish(true, `'#' also matches the parent level ${JSON.stringify(f.slice(0, i).join('/'))}.`);
+        return finish(true, 'parent', { parent });
       }
-      const count = t.length - i;
       steps.push({
         level: i,
         filterLevel: fl,
         nameLevel: nl,
         rule: 'multi-level-wildcard',
         ok: true,
-        text: `'#' matches the remaining ${count === 1 ? 'level' : `${count} levels`}: ${JSON.stringify(remainder(t, i))}.`,
+        message: topicMessage('topics.step.hashRest', { count: t.length - i, rest: clipText(remainder(t, i)) }),
       });
-      return finish(true, `'#' matches everything from level ${i} on.`);
+      return finish(true, 'rest', { n: i });
     }
     if (nl === null) {
       steps.push({
@@ -204,11 +211,11 @@ export function explainMatch(filter: string, name: string, options: TopicOptions
         nameLevel: null,
         rule: 'length-mismatch',
         ok: false,
-        text: fl === '+'
-          ? `'+' needs exactly one level, but the topic name has only ${t.length} level${t.length === 1 ? '' : 's'}: ${JSON.stringify(f.slice(0, i + 1).join('/'))} does not match its parent ${qn}.`
-          : `The filter expects ${quoteLevel(fl)} at level ${i}, but the topic name has only ${t.length} level${t.length === 1 ? '' : 's'}.`,
+        message: fl === '+'
+          ? topicMessage('topics.step.plusMissing', { nameLevels: t.length, filterPart: clipText(f.slice(0, i + 1).join('/')), name: pair.name })
+          : topicMessage('topics.step.literalMissing', { filterLevel: clipLevel(fl), n: i, nameLevels: t.length }),
       });
-      return finish(false, `the filter has ${f.length} levels and the name only ${t.length}.`);
+      return finish(false, 'filterLonger', { filterLevels: f.length, nameLevels: t.length });
     }
     if (fl === '+') {
       steps.push({
@@ -217,12 +224,11 @@ export function explainMatch(filter: string, name: string, options: TopicOptions
         nameLevel: nl,
         rule: 'single-level-wildcard',
         ok: true,
-        text: nl === ''
-          ? `'+' matches the empty level "" at level ${i}: an empty level is still a level.`
-          : `'+' matches exactly one level: ${quoteLevel(nl)}.`,
+        message: nl === '' ? topicMessage('topics.step.plusEmpty', { n: i }) : topicMessage('topics.step.plusOne', { nameLevel: clipLevel(nl) }),
       });
       continue;
     }
+    const levels = { filterLevel: clipLevel(fl), nameLevel: clipLevel(nl) };
     if (fl === nl) {
       steps.push({
         level: i,
@@ -230,38 +236,37 @@ export function explainMatch(filter: string, name: string, options: TopicOptions
         nameLevel: nl,
         rule: 'literal',
         ok: true,
-        text: nl === '' ? `Both have an empty level at level ${i}.` : `${quoteLevel(fl)} equals ${quoteLevel(nl)}.`,
+        message: nl === '' ? topicMessage('topics.step.bothEmpty', { n: i }) : topicMessage('topics.step.equal', levels),
       });
       continue;
     }
-    let text = `${quoteLevel(fl)} is not ${quoteLevel(nl)}.`;
+    let key = 'topics.step.differ';
     let specRule: string | undefined;
     if (sameIgnoringCase(fl, nl)) {
-      text = `${quoteLevel(fl)} is not ${quoteLevel(nl)}: topic levels are case sensitive.`;
+      key = 'topics.step.differCase';
       specRule = 'MQTT-4.7.3-4';
     } else if (sameAfterNormalising(fl, nl)) {
-      text = `${quoteLevel(fl)} and ${quoteLevel(nl)} look the same but are different Unicode sequences, and the server must not normalise them.`;
+      key = 'topics.step.differUnicode';
       specRule = 'MQTT-4.7.3-4';
     } else if (fl.trim() === nl.trim()) {
-      text = `${quoteLevel(fl)} is not ${quoteLevel(nl)}: spaces are significant.`;
+      key = 'topics.step.differSpace';
     }
-    const step: MatchStep = { level: i, filterLevel: fl, nameLevel: nl, rule: 'literal', ok: false, text };
+    const step: MatchStep = { level: i, filterLevel: fl, nameLevel: nl, rule: 'literal', ok: false, message: topicMessage(key, levels) };
     if (specRule !== undefined) step.specRule = specRule;
     steps.push(step);
-    return finish(false, `level ${i} differs (${quoteLevel(fl)} vs ${quoteLevel(nl)}).`);
+    return finish(false, 'differ', { n: i, ...levels });
   }
 
   if (t.length > f.length) {
-    const extra = t.length - f.length;
     steps.push({
       level: f.length,
       filterLevel: null,
       nameLevel: t[f.length]!,
       rule: 'length-mismatch',
       ok: false,
-      text: `The filter ends after ${f.length} level${f.length === 1 ? '' : 's'}, but the topic name continues with ${JSON.stringify(remainder(t, f.length))} (${extra} more level${extra === 1 ? '' : 's'}); end the filter with "/#" to match deeper levels.`,
+      message: topicMessage('topics.step.nameLonger', { filterLevels: f.length, rest: clipText(remainder(t, f.length)), extra: t.length - f.length }),
     });
-    return finish(false, `the name has ${t.length} levels and the filter only ${f.length}.`);
+    return finish(false, 'nameLonger', { filterLevels: f.length, nameLevels: t.length });
   }
-  return finish(true, 'every level matches.');
+  return finish(true, 'every');
 }

@@ -9,7 +9,7 @@
  * The index is agnostic of shared subscriptions: it stores filters as given. A 5.0 broker indexes
  * the {filter} part of `$share/{group}/{filter}` (see parseSharedSubscription).
  */
-import { validateTopicFilter } from './validate.ts';
+import { problemCode, validateTopicFilter } from './validate.ts';
 
 export interface IndexEntry<T> {
   readonly filter: string;
@@ -77,7 +77,7 @@ export class SubscriptionIndex<T> {
       const check = validateTopicFilter(filter, { protocolVersion: 4 });
       if (!check.valid) {
         const p = check.problems[0]!;
-        throw new TypeError(`Invalid topic filter ${JSON.stringify(filter.length > 80 ? `${filter.slice(0, 77)}…` : filter)}: ${p.message} [${p.rule}]`);
+        throw new TypeError(`Invalid topic filter ${JSON.stringify(filter.length > 80 ? `${filter.slice(0, 77)}…` : filter)}: ${problemCode(p)}`);
       }
       node = this.#root;
       for (const level of check.levels) {

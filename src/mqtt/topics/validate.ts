@@ -18,16 +18,28 @@ export interface TopicOptions {
   protocolVersion?: TopicProtocolVersion;
 }
 
+/**
+ * A sentence as data: a catalogue key ('topics.problem.…', 'topics.hint.…', 'topics.step.…',
+ * 'topics.summary.…') and the values it names (rule id, level, index, character, the levels
+ * involved). The site's catalogues (src/components/i18n) word it per language; this module never
+ * returns sentences. Strings among the values are clipped, so a 60 kB level stays a short message.
+ */
+export interface TopicMessage {
+  readonly key: string;
+  readonly values: Readonly<Record<string, string | number | boolean>>;
+}
+
 export interface TopicProblem {
   /** Spec rule id, e.g. 'MQTT-4.7.1-2', or a section like 'MQTT-5.0 §4.8.2' where no id exists. */
   rule: string;
-  /** Plain English; names the character and the level. */
-  message: string;
+  /** What is wrong: names the character and the level. */
+  message: TopicMessage;
   /** 0-based level of the whole input string (split on '/'), or -1 for whole-string problems. */
   level: number;
   /** UTF-16 index of the offending character in the input string, or -1. */
   index: number;
-  hint?: string;
+  /** How to fix it. */
+  hint?: TopicMessage;
 }
 
 export interface SharedSubscription {
@@ -68,15 +80,27 @@ export function ruleIds(protocolVersion: TopicProtocolVersion = 5): Readonly<Rul
   return protocolVersion === 4 ? RULES_311 : RULES_50;
 }
 
-/** Quote a level for a message, shortened so a 60 kB level does not make a 60 kB message. */
-export function quoteLevel(level: string): string {
-  if (level.length === 0) return 'the empty level ""';
-  const shown = level.length > 40 ? `${level.slice(0, 37)}…` : level;
-  return `"${shown}"`;
+/** Shortens text for a message (never cutting a surrogate pair), so a 60 kB level does not make a 60 kB message. */
+export function clipText(text: string, max = 60): string {
+  if (text.length <= max) return text;
+  let end = max - 3;
+  const c = text.charCodeAt(end - 1);
+  if (c >= 0xd800 && c <= 0xdbff) end--;
+  return `${text.slice(0, end)}…`;
 }
 
-function quote(text: string): string {
-  return text.length > 60 ? `"${text.slice(0, 57)}…"` : `"${text}"`;
+/** A level as a message value: at most 40 characters. */
+export function clipLevel(level: string): string {
+  return clipText(level, 40);
+}
+
+export function topicMessage(key: string, values: Record<string, string | number | boolean> = {}): TopicMessage {
+  return { key, values };
+}
+
+/** A problem in a few language-neutral words (rule id and position), for logs and a broker's Reason String. */
+export function problemCode(problem: TopicProblem): string {
+  return problem.index >= 0 ? `${problem.rule} at index ${problem.index}` : problem.rule;
 }
 
 function hex4(code: number): string {
@@ -119,17 +143,14 @@ function wildcardFix(level: string, wildcard: string): string | null {
   return null;
 }
 
-function embeddedWildcardHint(level: string, wildcard: string): string {
-  const name = wildcard === '#' ? "'#' (any number of levels)" : "'+' (exactly one level)";
+function embeddedWildcardHint(level: string, wildcard: string): TopicMessage {
   const fix = wildcardFix(level, wildcard);
-  const example = fix === null ? '' : ` For example ${quote(fix)} instead of ${quote(level)}.`;
-  return `MQTT wildcards are whole levels, never part of one: use ${name} on its own between slashes.${example}`;
+  return topicMessage('topics.hint.embeddedWildcard', { multi: wildcard === '#', hasFix: fix !== null, fix: clipText(fix ?? ''), level: clipText(level) });
 }
 
 function validate(text: string, kind: TopicKind, options: TopicOptions): TopicValidation {
   const version = options.protocolVersion ?? 5;
   const rules = ruleIds(version);
-  const what = kind === 'name' ? 'topic name' : 'topic filter';
   const problems: TopicProblem[] = [];
   const add = (problem: TopicProblem) => {
     if (problems.length < MAX_PROBLEMS) problems.push(problem);
@@ -140,10 +161,10 @@ function validate(text: string, kind: TopicKind, options: TopicOptions): TopicVa
       valid: false,
       problems: [{
         rule: 'MQTT-4.7.3-1',
-        message: `The ${what} is empty; it must be at least one character long.`,
+        message: topicMessage('topics.problem.empty', { kind }),
         level: -1,
         index: -1,
-        hint: kind === 'filter' ? "To receive every message, subscribe to '#'." : 'Publish to a topic with at least one character, e.g. "sensors/temp".',
+        hint: topicMessage(kind === 'filter' ? 'topics.hint.emptyFilter' : 'topics.hint.emptyName'),
       }],
     };
   }
@@ -163,10 +184,10 @@ function validate(text: string, kind: TopicKind, options: TopicOptions): TopicVa
       sharedOk = false;
       add({
         rule: 'MQTT-4.8.2-1',
-        message: 'The shared subscription has an empty ShareName: "$share/" must be followed by a name of at least one character.',
+        message: topicMessage('topics.problem.shareNameEmpty'),
         level: 1,
         index: groupStart < text.length ? groupStart : -1,
-        hint: 'Write it as "$share/{group}/{filter}", e.g. "$share/workers/jobs/#".',
+        hint: topicMessage('topics.hint.shareForm'),
       });
     }
     for (let i = groupStart; i < groupEnd; i++) {
@@ -175,10 +196,10 @@ function validate(text: string, kind: TopicKind, options: TopicOptions): TopicVa
         sharedOk = false;
         add({
           rule: 'MQTT-4.8.2-2',
-          message: `The ShareName ${quoteLevel(group)} contains '${text[i]}' at index ${i}; a ShareName must not contain '/', '+' or '#'.`,
+          message: topicMessage('topics.problem.shareNameWildcard', { group: clipLevel(group), char: text[i]!, index: i }),
           level: 1,
           index: i,
-          hint: 'The ShareName only names the group of subscribers; put wildcards in the filter after the next \'/\', e.g. "$share/workers/jobs/+".',
+          hint: topicMessage('topics.hint.shareNameWildcard'),
         });
       }
     }
@@ -186,19 +207,19 @@ function validate(text: string, kind: TopicKind, options: TopicOptions): TopicVa
       sharedOk = false;
       add({
         rule: 'MQTT-4.8.2-2',
-        message: `The ShareName ${quoteLevel(group)} must be followed by '/' and a topic filter, but the string ends there.`,
+        message: topicMessage('topics.problem.shareNoSlash', { group: clipLevel(group) }),
         level: 2,
         index: -1,
-        hint: `Add the filter to share, e.g. "$share/${group}/#".`,
+        hint: topicMessage('topics.hint.shareAddFilter', { example: clipText(`$share/${group}/#`) }),
       });
     } else if (group.length > 0 && slash === text.length - 1) {
       sharedOk = false;
       add({
         rule: 'MQTT-4.8.2-2',
-        message: `The '/' after the ShareName ${quoteLevel(group)} must be followed by a topic filter, but nothing follows it.`,
+        message: topicMessage('topics.problem.shareNoFilter', { group: clipLevel(group) }),
         level: 2,
         index: -1,
-        hint: `Add the filter to share, e.g. "$share/${group}/#".`,
+        hint: topicMessage('topics.hint.shareAddFilter', { example: clipText(`$share/${group}/#`) }),
       });
     }
     if (sharedOk) shared = { group, filter: text.slice(bodyStart) };
@@ -221,10 +242,10 @@ function validate(text: string, kind: TopicKind, options: TopicOptions): TopicVa
       if (c === 0) {
         add({
           rule: 'MQTT-4.7.3-2',
-          message: `The level ${quoteLevel(levelAround(text, i))} contains the null character U+0000 at index ${i}; topic names and filters must not contain it.`,
+          message: topicMessage('topics.problem.nul', { level: clipLevel(levelAround(text, i)), index: i }),
           level,
           index: i,
-          hint: 'U+0000 often comes from a C string terminator or a padded buffer; trim it before sending.',
+          hint: topicMessage('topics.hint.nul'),
         });
         continue;
       }
@@ -233,10 +254,10 @@ function validate(text: string, kind: TopicKind, options: TopicOptions): TopicVa
         if (kind === 'name') {
           add({
             rule: rules.wildcardInName,
-            message: `The topic name has the wildcard '${text[i]}' in the level ${quoteLevel(levelText)} at index ${i}; wildcards are only allowed in topic filters (also MQTT-3.3.2-2).`,
+            message: topicMessage('topics.problem.wildcardInName', { char: text[i]!, level: clipLevel(levelText), index: i }),
             level,
             index: i,
-            hint: "A message is published to one concrete topic; '+' and '#' belong in subscriptions. Replace the wildcard with the actual level.",
+            hint: topicMessage('topics.hint.wildcardInName'),
           });
           continue;
         }
@@ -245,7 +266,7 @@ function validate(text: string, kind: TopicKind, options: TopicOptions): TopicVa
         if (c === PLUS && !(startsLevel && endsLevel)) {
           add({
             rule: rules.singleLevel,
-            message: `The '+' at index ${i} shares the level ${quoteLevel(levelText)} with other characters; '+' must occupy a whole level.`,
+            message: topicMessage('topics.problem.plusEmbedded', { index: i, level: clipLevel(levelText) }),
             level,
             index: i,
             hint: embeddedWildcardHint(levelText, '+'),
@@ -253,7 +274,7 @@ function validate(text: string, kind: TopicKind, options: TopicOptions): TopicVa
         } else if (c === HASH && !(startsLevel && endsLevel)) {
           add({
             rule: rules.multiLevel,
-            message: `The '#' at index ${i} shares the level ${quoteLevel(levelText)} with other characters; '#' must be a whole level on its own, and the last one.`,
+            message: topicMessage('topics.problem.hashEmbedded', { index: i, level: clipLevel(levelText) }),
             level,
             index: i,
             hint: embeddedWildcardHint(levelText, '#'),
@@ -261,10 +282,10 @@ function validate(text: string, kind: TopicKind, options: TopicOptions): TopicVa
         } else if (c === HASH && i !== n - 1) {
           add({
             rule: rules.multiLevel,
-            message: `The '#' at index ${i} (level ${level}) is followed by more levels; '#' matches everything below it, so it must be the last level of the filter.`,
+            message: topicMessage('topics.problem.hashNotLast', { index: i, n: level }),
             level,
             index: i,
-            hint: "Use '+' for a single level in the middle of a filter, e.g. \"a/+/b\", or end the filter at '#'.",
+            hint: topicMessage('topics.hint.hashMiddle'),
           });
         }
       }
@@ -283,10 +304,10 @@ function validate(text: string, kind: TopicKind, options: TopicOptions): TopicVa
       if (problems.length < MAX_PROBLEMS) {
         add({
           rule: rules.utf8,
-          message: `The level ${quoteLevel(levelAround(text, i))} contains a lone surrogate ${hex4(c)} at index ${i}; it is not a Unicode character and has no well-formed UTF-8 encoding.`,
+          message: topicMessage('topics.problem.loneSurrogate', { level: clipLevel(levelAround(text, i)), code: hex4(c), index: i }),
           level,
           index: i,
-          hint: 'A lone surrogate usually comes from cutting a string in the middle of an emoji or another character outside the Basic Multilingual Plane.',
+          hint: topicMessage('topics.hint.loneSurrogate'),
         });
       }
     } else {
@@ -298,10 +319,10 @@ function validate(text: string, kind: TopicKind, options: TopicOptions): TopicVa
     // Whole-string problem: listed first, because it makes the string unsendable whatever else.
     problems.unshift({
       rule: 'MQTT-4.7.3-3',
-      message: `The ${what} is ${bytes} bytes long in UTF-8; the limit is ${MAX_TOPIC_BYTES} bytes.`,
+      message: topicMessage('topics.problem.tooLong', { kind, bytes, max: MAX_TOPIC_BYTES }),
       level: -1,
       index: -1,
-      hint: 'Keep topics short: they are sent with every message (or use a Topic Alias in MQTT 5.0 for long names).',
+      hint: topicMessage('topics.hint.tooLong'),
     });
     if (problems.length > MAX_PROBLEMS) problems.length = MAX_PROBLEMS;
   }
@@ -322,7 +343,7 @@ export function validateTopicFilter(filter: string, options: TopicOptions = {}):
   return validate(filter, 'filter', options);
 }
 
-/** A likely mistake as data, so each language can word it; `topicHints` words them in English. */
+/** A likely mistake as data; `topicHints` turns each into a message for the catalogue. */
 export type TopicHintFact =
   | { id: 'shared-in-3.1.1' }
   | { id: 'star-in-filter'; body: string; level: string; one: string; many: string | null }
@@ -391,46 +412,44 @@ export function topicHintFacts(text: string, kind: TopicKind, options: TopicOpti
   return facts;
 }
 
-/** The hints of `topicHintFacts`, each a plain-English sentence or two. */
-export function topicHints(text: string, kind: TopicKind, options: TopicOptions = {}): string[] {
-  return topicHintFacts(text, kind, options).map(hintInEnglish);
+/** The hints of `topicHintFacts` as messages ('topics.hint.…'), in the order they should be shown. */
+export function topicHints(text: string, kind: TopicKind, options: TopicOptions = {}): TopicMessage[] {
+  return topicHintFacts(text, kind, options).map(hintMessage);
 }
 
-function hintInEnglish(fact: TopicHintFact): string {
+function hintMessage(fact: TopicHintFact): TopicMessage {
   switch (fact.id) {
     case 'shared-in-3.1.1':
-      return 'Shared subscriptions exist only in MQTT 5.0: in MQTT 3.1.1 "$share/..." is an ordinary filter that matches topics literally starting with "$share". (Some 3.1.1 brokers support it as an extension.)';
-    case 'star-in-filter': {
-      const examples = fact.level === '*'
-        ? ` Use '+' for exactly one level (${quote(fact.one)})${fact.many === null ? '' : ` or '#' for any number of levels (${quote(fact.many)})`}.`
-        : " Use '+' for exactly one whole level or '#' for any number of levels; MQTT has no partial-level wildcards.";
-      return `'*' is not an MQTT wildcard: ${quote(fact.body)} matches only a level literally named ${quoteLevel(fact.level)}.${examples}`;
-    }
+      return topicMessage('topics.hint.sharedIn311');
+    case 'star-in-filter':
+      return topicMessage('topics.hint.starInFilter', {
+        body: clipText(fact.body), level: clipLevel(fact.level), exact: fact.level === '*', one: clipText(fact.one), hasMany: fact.many !== null, many: clipText(fact.many ?? ''),
+      });
     case 'star-in-name':
-      return `'*' is not a wildcard in MQTT: this publishes to a level literally named ${quoteLevel(fact.level)}. Topic names have no wildcards at all; publish to the concrete topic.`;
+      return topicMessage('topics.hint.starInName', { level: clipLevel(fact.level) });
     case 'embedded-wildcard':
       return fact.kind === 'filter'
         ? embeddedWildcardHint(fact.level, fact.wildcard)
-        : `'${fact.wildcard}' is a wildcard and cannot appear in a topic name, not even inside a level like ${quoteLevel(fact.level)}; wildcards are only for subscriptions.`;
+        : topicMessage('topics.hint.wildcardInNameLevel', { wildcard: fact.wildcard, level: clipLevel(fact.level) });
     case 'wildcard-level-in-name':
-      return "A topic name is the one concrete topic a message goes to; '+' and '#' only work in subscriptions. Replace the wildcard with the actual level.";
+      return topicMessage('topics.hint.wildcardLevelInName');
     case 'hash-not-last':
-      return `'#' already matches every level below it, so it must be last: use ${quote(fact.fixed)}, or '+' for a single level in the middle.`;
+      return topicMessage('topics.hint.hashLast', { fixed: clipText(fact.fixed) });
     case 'spaced-level':
-      return `Spaces are significant in MQTT topics: the level ${quoteLevel(fact.level)} has a leading or trailing space, so it does not match ${quoteLevel(fact.level.trim())}.`;
+      return topicMessage('topics.hint.spacedLevel', { level: clipLevel(fact.level), trimmed: clipLevel(fact.level.trim()) });
     case 'leading-slash':
-      return `A leading '/' creates an empty first level: ${quote(fact.body)} is a different topic from ${quote(fact.body.slice(1))}.`;
+      return topicMessage('topics.hint.leadingSlash', { body: clipText(fact.body), other: clipText(fact.body.slice(1)) });
     case 'trailing-slash':
-      return `A trailing '/' creates an empty last level: ${quote(fact.body)} is a different topic from ${quote(fact.body.slice(0, -1))}.`;
+      return topicMessage('topics.hint.trailingSlash', { body: clipText(fact.body), other: clipText(fact.body.slice(0, -1)) });
     case 'double-slash':
-      return `"//" creates an empty level in the middle: ${quote(fact.body)} does not match ${quote(fact.body.replace(/\/\/+/g, '/'))}.`;
+      return topicMessage('topics.hint.doubleSlash', { body: clipText(fact.body), other: clipText(fact.body.replace(/\/\/+/g, '/')) });
     case 'dots':
-      return `MQTT separates levels with '/', not '.': ${quote(fact.body)} is a single level.`;
+      return topicMessage('topics.hint.dots', { body: clipText(fact.body) });
     case 'nats-wildcard':
-      return "'>' is not an MQTT wildcard (it is NATS's); in MQTT use '#' for any number of levels.";
+      return topicMessage('topics.hint.natsWildcard');
     case 'dollar-name':
-      return "Topics starting with '$' are reserved for the server (like $SYS): subscriptions whose first level is a wildcard ('#', '+/…') never receive them (MQTT-4.7.2-1).";
+      return topicMessage('topics.hint.dollarName');
     case 'wildcard-first-level':
-      return `A filter whose first level is '${fact.wildcard}' does not receive topics that start with '$', such as "$SYS/…" (MQTT-4.7.2-1); subscribe to "$SYS/#" as well if you need them.`;
+      return topicMessage('topics.hint.wildcardFirstLevel', { wildcard: fact.wildcard });
   }
 }

@@ -4,7 +4,7 @@
  * MQTT-3.9.3-1). Retained messages follow the SUBACK.
  */
 import type { QoS, SubackPacket, SubscribePacket } from '../../codec/index.ts';
-import { parseSharedSubscription, validateTopicFilter } from '../../topics/index.ts';
+import { parseSharedSubscription, problemCode, validateTopicFilter } from '../../topics/index.ts';
 import type { BrokerConnection } from '../connection.ts';
 import type { BrokerCore } from '../core.ts';
 import { offer } from '../delivery.ts';
@@ -80,7 +80,7 @@ function checkFilter(broker: BrokerCore, connection: BrokerConnection, filter: s
   // 3.1 shares 3.1.1's topic rules.
   const validation = validateTopicFilter(filter, { protocolVersion: connection.version === 5 ? 5 : 4 });
   if (!validation.valid) {
-    return { code: 0x8f, message: `"${filter}": ${validation.problems.map((p) => p.message).join('; ')}` };
+    return { code: 0x8f, message: `"${filter}": ${validation.problems.map(problemCode).join('; ')}` };
   }
   let inner = filter;
   if (filter.startsWith('$share/')) {
