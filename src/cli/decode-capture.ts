@@ -10,8 +10,29 @@ import { readInput, type CaptureAnalysis, type CaptureConnection, type CapturedP
 
 export interface CaptureCliOptions { file: string; stream: number | null; json: boolean }
 
-/** Returns the exit status: 0 all decoded, 1 a malformed packet, a gap or a damaged file, 2 usage. */
-export function runCaptureCli(options: CaptureCliOptions): number {
+let output: string[] = [];
+function print(line: string): void {
+  output.push(line);
+}
+
+/** What the command prints for a capture already in memory, and its exit status (for tests). */
+export function captureCliOutput(bytes: Uint8Array, options: CaptureCliOptions): { code: number; text: string } {
+  output = [];
+  const code = report(bytes, options);
+  return { code, text: output.join('\n') };
+}
+
+/**
+ * Prints the result and exits: 0 all decoded, 1 a malformed packet, a gap or a damaged file, 2 a
+ * usage error. The exit waits for stdout to drain: process.exit() right after a large write to a
+ * pipe would cut the JSON short.
+ */
+export function runCaptureCli(options: CaptureCliOptions): void {
+  const code = captureCli(options);
+  process.stdout.write(output.length > 0 ? `${output.join('\n')}\n` : '', () => process.exit(code));
+}
+
+function captureCli(options: CaptureCliOptions): number {
   let bytes: Uint8Array;
   try {
     bytes = new Uint8Array(readFileSync(options.file));
@@ -19,6 +40,10 @@ export function runCaptureCli(options: CaptureCliOptions): number {
     console.error(`Cannot read ${options.file}: ${error instanceof Error ? error.message : String(error)}`);
     return 2;
   }
+  return report(bytes, options);
+}
+
+function report(bytes: Uint8Array, options: CaptureCliOptions): number {
   const reading = readInput(bytes);
   if (reading.kind !== 'capture') {
     console.error(`${options.file} is not a pcap or pcapng file (its first bytes are no capture magic number)`);
@@ -34,7 +59,7 @@ export function runCaptureCli(options: CaptureCliOptions): number {
     }
     connections = [chosen];
   }
-  if (options.json) console.log(JSON.stringify(captureToJson(capture, connections, options.stream !== null), null, 2));
+  if (options.json) print(JSON.stringify(captureToJson(capture, connections, options.stream !== null), null, 2));
   else printCapture(options.file, capture, connections, options.stream !== null);
   const trouble = capture.error !== null || connections.some((c) => c.malformed > 0 || c.events.some((e) => e.kind === 'gap' || e.kind === 'truncated'));
   return trouble ? 1 : 0;
@@ -96,18 +121,18 @@ export function captureToJson(capture: CaptureAnalysis, connections: CaptureConn
 }
 
 function printCapture(file: string, capture: CaptureAnalysis, connections: CaptureConnection[], detailed: boolean): void {
-  console.log(`${file}: ${capture.format}, ${capture.frames} frames, ${capture.fileBytes} bytes`);
+  print(`${file}: ${capture.format}, ${capture.frames} frames, ${capture.fileBytes} bytes`);
   const s = capture.skipped;
   const skipped = s.link + s.network + s.notTcp + s.fragment + s.short;
-  if (skipped > 0) console.log(`  ${skipped} frame(s) not followed (${s.link} unknown link type, ${s.network} not IP, ${s.notTcp} not TCP, ${s.fragment} IP fragments, ${s.short} cut short)`);
-  if (capture.error !== null) console.log(`  DAMAGED FILE: ${capture.error.message} (${capture.error.record}, byte ${capture.error.offset}); the connections before it are listed`);
-  if (connections.length === 0) console.log('\nNo MQTT, MQTT over WebSocket or TLS connection found.');
+  if (skipped > 0) print(`  ${skipped} frame(s) not followed (${s.link} unknown link type, ${s.network} not IP, ${s.notTcp} not TCP, ${s.fragment} IP fragments, ${s.short} cut short)`);
+  if (capture.error !== null) print(`  DAMAGED FILE: ${capture.error.message} (${capture.error.record}, byte ${capture.error.offset}); the connections before it are listed`);
+  if (connections.length === 0) print('\nNo MQTT, MQTT over WebSocket or TLS connection found.');
   for (const c of connections) {
-    console.log(`\nstream ${c.stream}  ${endpoint(c.client)} -> ${endpoint(c.broker)}  ${protocolText(c)}`);
-    if (c.protocol === 'tls') { console.log('  encrypted (TLS): not decoded'); continue; }
-    console.log(`  client id ${c.clientId === null ? '(no CONNECT seen)' : JSON.stringify(c.clientId)}, ${c.packetCount} packets, ${c.bytes} bytes, ${c.duration.toFixed(6)} s${c.malformed > 0 ? `, ${c.malformed} MALFORMED` : ''}`);
-    if (!c.fromStart) console.log('  the capture joined this connection after it opened');
-    if (c.retransmittedBytes > 0 || c.outOfOrderSegments > 0) console.log(`  ${c.retransmittedBytes} retransmitted byte(s) dropped, ${c.outOfOrderSegments} out-of-order segment(s) placed`);
+    print(`\nstream ${c.stream}  ${endpoint(c.client)} -> ${endpoint(c.broker)}  ${protocolText(c)}`);
+    if (c.protocol === 'tls') { print('  encrypted (TLS): not decoded'); continue; }
+    print(`  client id ${c.clientId === null ? '(no CONNECT seen)' : JSON.stringify(c.clientId)}, ${c.packetCount} packets, ${c.bytes} bytes, ${c.duration.toFixed(6)} s${c.malformed > 0 ? `, ${c.malformed} MALFORMED` : ''}`);
+    if (!c.fromStart) print('  the capture joined this connection after it opened');
+    if (c.retransmittedBytes > 0 || c.outOfOrderSegments > 0) print(`  ${c.retransmittedBytes} retransmitted byte(s) dropped, ${c.outOfOrderSegments} out-of-order segment(s) placed`);
     const rows: Array<{ t: number; line: string; detail?: CapturedPacket }> = [
       ...c.packets.map((p) => ({ t: p.relativeTime, line: packetLine(p), detail: p })),
       ...c.events.map((e) => ({ t: 0, line: eventLine(e) })),
@@ -118,7 +143,7 @@ function printCapture(file: string, capture: CaptureAnalysis, connections: Captu
     }
     rows.sort((a, b) => a.t - b.t);
     for (const r of rows) {
-      console.log(`  ${r.line}`);
+      print(`  ${r.line}`);
       if (detailed && r.detail !== undefined) printFields(r.detail);
     }
   }
@@ -165,7 +190,7 @@ function printFields(p: CapturedPacket): void {
     const shown = Math.min(f.length, 16);
     const hex = bytesToHex(p.bytes, f.offset, f.offset + shown).replace(/(..)(?=.)/g, '$1 ') + (f.length > shown ? ' …' : '');
     const value = f.value === null ? '' : typeof f.value === 'string' ? JSON.stringify(f.value) : String(f.value);
-    console.log(`      ${String(f.offset).padStart(6)}  ${hex.padEnd(50)} ${f.path.padEnd(36)} ${value}`);
+    print(`      ${String(f.offset).padStart(6)}  ${hex.padEnd(50)} ${f.path.padEnd(36)} ${value}`);
   }
 }
 

@@ -58,7 +58,8 @@ function main(): void {
   const options = parseArguments(process.argv.slice(2));
   if (options.pcap !== null) {
     if (options.hex.length > 0) fail('--pcap reads a capture file; give no HEX arguments with it');
-    process.exit(runCaptureCli({ file: options.pcap, stream: options.stream, json: options.json }));
+    runCaptureCli({ file: options.pcap, stream: options.stream, json: options.json });
+    return;
   }
   if (options.stream !== null) fail('--stream needs --pcap FILE');
   const text = options.hex.length > 0 ? options.hex.join(' ') : readFileSync(0, 'utf8');
