@@ -5,13 +5,13 @@
  */
 import {
   encodePacket, MalformedPacketError, StreamDecoder, type Packet, type Properties,
-  type ProtocolVersion, type PublishPacket, type QoS, type Will,
+  type ConnectPacket, type ProtocolVersion, type PublishPacket, type QoS, type Will,
 } from '../codec/index.ts';
 import { DUPLICATE_PROPERTY_RULES } from '../codec/parser.ts';
 import { remainingExpiry, type Delivery } from './message.ts';
 import type { Session } from './session.ts';
 import { OutboundTopicAliases } from './topic-alias.ts';
-import type { BrokerEventMap, CloseCause, ConnectionHost, ConnectionMeta, ConnectionSink, ConnectionSnapshot, MessageDroppedEvent } from './types.ts';
+import type { AuthExchange, BrokerEventMap, CloseCause, ConnectionHost, ConnectionMeta, ConnectionSink, ConnectionSnapshot, MessageDroppedEvent } from './types.ts';
 
 /** Reason codes for codec failures that the 5.0 spec calls something other than Malformed Packet. */
 const RULE_REASON_CODES: Readonly<Record<string, number>> = {
@@ -31,6 +31,25 @@ const RULE_REASON_CODES: Readonly<Record<string, number>> = {
 /** Packet type codes a client never sends: 0 (reserved), CONNACK, SUBACK, UNSUBACK, PINGRESP. */
 const NOT_FROM_CLIENTS: ReadonlySet<number> = new Set([0, 2, 9, 11, 13]);
 const TYPE_NAMES = ['type 0 (reserved)', 'CONNECT', 'CONNACK', 'PUBLISH', 'PUBACK', 'PUBREC', 'PUBREL', 'PUBCOMP', 'SUBSCRIBE', 'SUBACK', 'UNSUBSCRIBE', 'UNSUBACK', 'PINGREQ', 'PINGRESP', 'DISCONNECT', 'AUTH'];
+
+/** A CONNECT accepted so far, waiting for its enhanced authentication to finish. */
+export interface PendingConnect {
+  packet: ConnectPacket;
+  /** The client id, assigned by us when the CONNECT's was empty. */
+  clientId: string;
+  assigned: boolean;
+}
+
+/** What a connection remembers of its enhanced authentication (5.0 §4.12). */
+export interface AuthState {
+  readonly method: string;
+  /** The exchange in progress, or null between re-authentications. */
+  exchange: AuthExchange | null;
+  /** The CONNECT waiting for the exchange; null once connected. */
+  pending: PendingConnect | null;
+  /** Who the first exchange proved; a re-authentication must prove the same. */
+  identity: string | undefined;
+}
 
 export class BrokerConnection {
   /** From the broker's id source. */
@@ -54,6 +73,8 @@ export class BrokerConnection {
   requestProblemInformation = true;
   /** 5.0 Session Expiry Interval the CONNECT asked for (DISCONNECT may not raise it from 0). */
   connectSessionExpiry = 0;
+  /** Set when the CONNECT named an Authentication Method we offer. */
+  auth: AuthState | null = null;
   /** Client → broker aliases. */
   readonly aliasesIn = new Map<number, string>();
   /** Broker → client aliases (only if the client allowed them). */
@@ -64,6 +85,8 @@ export class BrokerConnection {
   private readonly received = new ReceivedBytes();
   /** Stream offset just past the last whole packet decoded: where a malformed one starts. */
   private decodedUpTo = 0;
+  /** While an asynchronous step (authentication) is pending, what arrived meanwhile, in order. */
+  private backlog: Array<{ packet: Packet; at: number } | { error: MalformedPacketError }> | null = null;
 
   /** @internal Use `broker.accept`. */
   constructor(host: ConnectionHost<BrokerConnection>, id: string, sink: ConnectionSink, meta: ConnectionMeta, now: number) {
@@ -118,13 +141,41 @@ export class BrokerConnection {
       this.decodedUpTo = decoded.offset + decoded.length;
       this.lastPacketAt = now;
       this.emitPacket('in', this.received.take(decoded.offset, decoded.length), packet);
-      this.dispatch(packet);
+      if (this.backlog !== null) this.backlog.push({ packet, at: now });
+      else this.dispatch(packet);
     }
-    if (error !== null && !this.isClosed) this.onMalformed(error);
+    if (error !== null && !this.isClosed) {
+      if (this.backlog !== null) this.backlog.push({ error });
+      else this.onMalformed(error);
+    }
+  }
+
+  /** @internal Holds incoming packets until `release` (an asynchronous step is pending). */
+  hold(): void {
+    this.backlog ??= [];
+  }
+
+  /** @internal Handles, in order, what arrived while held. */
+  release(): void {
+    const backlog = this.backlog;
+    this.backlog = null;
+    if (backlog === null) return;
+    for (let i = 0; i < backlog.length; i++) {
+      if (this.isClosed) return;
+      const heldAgain = this.backlog as typeof backlog | null;
+      if (heldAgain !== null) {
+        // Held again by one of these packets: keep the rest for the next release.
+        heldAgain.push(...backlog.slice(i));
+        return;
+      }
+      const item = backlog[i]!;
+      if ('error' in item) this.onMalformed(item.error);
+      else this.dispatch(item.packet);
+    }
   }
 
   private dispatch(packet: Packet): void {
-    if (this.state === 'awaiting-connect' && packet.type !== 'CONNECT') {
+    if (this.state === 'awaiting-connect' && packet.type !== 'CONNECT' && !(this.auth !== null && (packet.type === 'AUTH' || packet.type === 'DISCONNECT'))) {
       // MQTT-3.1.0-1: the first packet must be CONNECT; there is no version yet to answer in.
       this.emitProtocolError(null, 'MQTT-3.1.0-1', `The first packet must be CONNECT, not ${packet.type}`);
       this.close('protocol-error', `${packet.type} before CONNECT`);
@@ -341,7 +392,7 @@ export class BrokerConnection {
 
   /** Whether an AUTH packet may come: the CONNECT named an Authentication Method (5.0 §4.12). */
   expectsAuth(): boolean {
-    return false;
+    return this.auth !== null;
   }
 
   /** @internal */

@@ -17,6 +17,8 @@ export interface BrokerCore {
   /** Sessions by client id. */
   readonly sessions: ReadonlyMap<string, Session>;
   readonly retained: RetainedStore;
+  /** Runs `task` now, or after the task in progress (for work that resumes later, e.g. an async authentication step). */
+  run(task: () => void): void;
   nextMessageId(): number;
   /** Takes an Application Message: retained store, then every matching subscription. Returns the number of copies. */
   route(message: Message): number;

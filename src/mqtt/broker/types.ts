@@ -58,6 +58,31 @@ export type Authenticate = (clientId: string, username: string | undefined, pass
 
 export type AuthorizePublish = (clientId: string, topic: string) => boolean | number;
 
+/**
+ * An enhanced authentication method (5.0 §4.12), chosen by the CONNECT's Authentication Method.
+ * `start` is called for each CONNECT and each re-authentication (AUTH 0x19) naming it.
+ */
+export interface EnhancedAuthenticator {
+  readonly method: string;
+  start(context: { clientId: string; username: string | undefined; reauthenticate: boolean }): AuthExchange;
+}
+
+/** One authentication exchange: the client's Authentication Data in, the next step out. May be async (Web Crypto is). */
+export interface AuthExchange {
+  step(data: Uint8Array | undefined): AuthVerdict | Promise<AuthVerdict>;
+}
+
+export type AuthVerdict =
+  /** Send AUTH 0x18 Continue authentication with this data, and wait for the client's AUTH. */
+  | { status: 'continue'; data?: Uint8Array }
+  /**
+   * Done: CONNACK 0x00 (or AUTH 0x00 after re-authentication) with this data. `identity` is who
+   * was proven; a re-authentication must prove the same one.
+   */
+  | { status: 'success'; data?: Uint8Array; identity?: string }
+  /** Refused: CONNACK (or, when re-authenticating, DISCONNECT) with this code; default 0x87 Not authorized. */
+  | { status: 'failure'; reasonCode?: number; reason?: string };
+
 export interface BrokerOptions {
   /** Protocol levels accepted. Default [3, 4, 5]. */
   protocolVersions?: ProtocolVersion[];
@@ -69,6 +94,8 @@ export interface BrokerOptions {
    * (3.1.1 MQTT-3.3.5-2). `$SYS/…` and `$share/…` are refused before this is asked.
    */
   authorizePublish?: AuthorizePublish;
+  /** Enhanced authentication methods offered to 5.0 clients (5.0 §4.12). A CONNECT naming another gets CONNACK 0x8C. */
+  authenticators?: EnhancedAuthenticator[];
   /** Queue QoS 0 messages for offline persistent sessions (mosquitto's queue_qos0_messages). Default false. */
   queueQos0Messages?: boolean;
   /** Per session: messages waiting to be sent (offline, or beyond the in-flight window). Default 1000, as mosquitto. */
@@ -101,7 +128,7 @@ export interface BrokerInit {
   options?: BrokerOptions;
 }
 
-export type ResolvedBrokerOptions = Required<Omit<BrokerOptions, 'authenticate' | 'authorizePublish' | 'serverKeepAlive' | 'allocate'>> & Pick<BrokerOptions, 'authenticate' | 'authorizePublish' | 'serverKeepAlive' | 'allocate'>;
+export type ResolvedBrokerOptions = Required<Omit<BrokerOptions, 'authenticate' | 'authorizePublish' | 'serverKeepAlive' | 'allocate' | 'authenticators'>> & Pick<BrokerOptions, 'authenticate' | 'authorizePublish' | 'serverKeepAlive' | 'allocate' | 'authenticators'>;
 
 // ---------------------------------------------------------------------------------------------
 // Events. Every event has `type` and `time`; connection events carry `connectionId`.

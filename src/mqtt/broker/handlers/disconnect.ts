@@ -10,6 +10,12 @@ import type { BrokerCore } from '../core.ts';
 
 export function handleDisconnect(broker: BrokerCore, connection: BrokerConnection, packet: DisconnectPacket): void {
   const reasonCode = packet.reasonCode ?? 0;
+  if (connection.state !== 'connected') {
+    // During an enhanced authentication exchange, before CONNACK (5.0 §4.12): nothing to keep.
+    connection.will = null;
+    connection.close('disconnect', 'the client sent DISCONNECT during authentication');
+    return;
+  }
   if (connection.version === 5) {
     const expiry = packet.properties?.sessionExpiryInterval;
     if (expiry !== undefined) {
