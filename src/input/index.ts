@@ -10,7 +10,7 @@ import { parseHexInput, type HexInputOptions, type HexInputResult } from './text
 export { parseHexInput, HexInputError, toHex, toCArray, type HexInputFormat, type HexInputOptions, type HexInputResult } from './text/index.ts';
 export {
   analyseCapture, isCapture, timeDifference, NotACaptureError,
-  type AnalyseOptions, type CaptureAnalysis, type CaptureConnection, type CapturedPacket, type ConnectionProtocol, type Endpoint,
+  type AnalyseOptions, type CaptureAnalysis, type CaptureConnection, type CaptureError, type CapturedPacket, type ConnectionProtocol, type Endpoint,
 } from './capture/analyse.ts';
 export { CaptureFileError, captureFormat, type CaptureFormat, type Timestamp } from './capture/frames.ts';
 export type { Direction, StreamEvent, PacketError } from './capture/mqtt-stream.ts';

@@ -237,7 +237,7 @@ describe('damaged files', () => {
     const cut = file.subarray(0, file.length - 10);
     const a = analyseCapture(cut);
     const lastRecordOffset = file.length - (16 + frames[frames.length - 1]!.data.length);
-    expect(a.error).toEqual({ offset: lastRecordOffset, record: `record ${frames.length}`, message: expect.stringContaining('ends inside a record') });
+    expect(a.error).toEqual({ offset: lastRecordOffset, record: `record ${frames.length}`, message: expect.stringContaining('ends inside a record'), unit: 'record', index: frames.length, kind: 'truncated' });
     expect(a.frames).toBe(frames.length - 1);
     expect(a.connections[0]).toMatchObject({ clientId: 'complete', packetCount: 4 });
     expect(a.connections[1]).toMatchObject({ protocol: 'other', packetCount: 0 });
@@ -254,7 +254,7 @@ describe('damaged files', () => {
     const length = view.getUint32(at + 4, true);
     view.setUint32(at + length - 4, length + 4, true);
     const a = analyseCapture(file);
-    expect(a.error).toMatchObject({ offset: at + length - 4, record: 'block 10 (Enhanced Packet Block)' });
+    expect(a.error).toMatchObject({ offset: at + length - 4, record: 'block 10 (Enhanced Packet Block)', unit: 'block', index: 10, kind: 'corrupt' });
     expect(a.error!.message).toMatch(/trailing length/);
     expect(a.frames).toBe(7);
     expect(a.connections[0]).toMatchObject({ clientId: 'before-damage', packetCount: 4 });
@@ -262,7 +262,7 @@ describe('damaged files', () => {
 
   it('refuses a pcap whose header is cut short, naming the file header', () => {
     const a = analyseCapture(pcapFile([]).subarray(0, 10));
-    expect(a.error).toMatchObject({ offset: 0, record: 'file header' });
+    expect(a.error).toMatchObject({ offset: 0, record: 'file header', unit: 'file-header', kind: 'truncated' });
     expect(a.connections).toEqual([]);
   });
 });

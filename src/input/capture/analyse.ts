@@ -65,7 +65,31 @@ export interface CaptureAnalysis {
   /** Frames not followed: link types we do not read, non-TCP traffic, IP fragments. */
   skipped: { link: number; network: number; notTcp: number; fragment: number; short: number };
   /** Set when the file is cut short or corrupt; every connection before the fault is still listed. */
-  error: { offset: number; record: string; message: string } | null;
+  error: CaptureError | null;
+}
+
+/**
+ * Where and how a file is damaged. `record` and `message` are English (the command line prints
+ * them); `unit`, `index` and `kind` let a view say the same in the reader's language.
+ */
+export interface CaptureError {
+  offset: number;
+  record: string;
+  message: string;
+  unit: 'file-header' | 'record' | 'block';
+  /** 1-based number of the record or block; 0 for the file header. */
+  index: number;
+  kind: 'truncated' | 'corrupt';
+}
+
+function captureError(e: CaptureFileError): CaptureError {
+  const m = /^(record|block) (\d+)/.exec(e.record);
+  return {
+    offset: e.offset, record: e.record, message: e.explanation,
+    unit: m === null ? 'file-header' : m[1] === 'record' ? 'record' : 'block',
+    index: m === null ? 0 : Number(m[2]),
+    kind: /ends inside|needs \d+ bytes; the file has/.test(e.explanation) ? 'truncated' : 'corrupt',
+  };
 }
 
 export interface AnalyseOptions {
@@ -94,7 +118,7 @@ export function analyseCapture(bytes: Uint8Array, options: AnalyseOptions = {}):
     source = openCapture(bytes);
   } catch (error) {
     if (error instanceof CaptureFileError) {
-      return { format: captureFormat(bytes) ?? 'pcap', frames: 0, fileBytes: bytes.length, start: null, connections: [], skipped: { link: 0, network: 0, notTcp: 0, fragment: 0, short: 0 }, error: { offset: error.offset, record: error.record, message: error.explanation } };
+      return { format: captureFormat(bytes) ?? 'pcap', frames: 0, fileBytes: bytes.length, start: null, connections: [], skipped: { link: 0, network: 0, notTcp: 0, fragment: 0, short: 0 }, error: captureError(error) };
     }
     throw error;
   }
@@ -117,7 +141,7 @@ export function analyseCapture(bytes: Uint8Array, options: AnalyseOptions = {}):
     }
   } catch (e) {
     if (!(e instanceof CaptureFileError)) throw e;
-    error = { offset: e.offset, record: e.record, message: e.explanation };
+    error = captureError(e);
   }
   const connections = tracker.finish();
   options.onProgress?.(1);
