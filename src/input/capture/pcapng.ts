@@ -16,7 +16,15 @@ const BLOCK_NAMES: Record<number, string> = { [SHB]: 'Section Header Block', [ID
 const OPT_IF_TSRESOL = 9;
 const OPT_IF_TSOFFSET = 14;
 
-interface Interface { linkType: number; snapLength: number; unitsPerSecond: bigint; offsetSeconds: bigint }
+interface Interface {
+  linkType: number;
+  snapLength: number;
+  unitsPerSecond: bigint;
+  offsetSeconds: bigint;
+  /** unitsPerSecond as a number when it fits 32 bits (µs, ns: the usual), for the fast path. */
+  perSecond: number | null;
+  offsetNumber: number;
+}
 
 export function readPcapng(bytes: Uint8Array): FrameSource {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -53,7 +61,7 @@ export function readPcapng(bytes: Uint8Array): FrameSource {
         const end = at + total - 4;
         if (type === IDB) {
           if (end - body < 8) throw new CaptureFileError(body, where(type), 'The Interface Description Block is too short');
-          const iface: Interface = { linkType: view.getUint16(body, littleEndian), snapLength: view.getUint32(body + 4, littleEndian), unitsPerSecond: 1_000_000n, offsetSeconds: 0n };
+          const iface: Interface = { linkType: view.getUint16(body, littleEndian), snapLength: view.getUint32(body + 4, littleEndian), unitsPerSecond: 1_000_000n, offsetSeconds: 0n, perSecond: 1_000_000, offsetNumber: 0 };
           forEachOption(view, body + 8, end, littleEndian, (code, valueAt, length) => {
             if (code === OPT_IF_TSRESOL && length >= 1) {
               const r = bytes[valueAt]!;
@@ -63,6 +71,8 @@ export function readPcapng(bytes: Uint8Array): FrameSource {
               iface.offsetSeconds = view.getBigInt64(valueAt, littleEndian);
             }
           });
+          iface.perSecond = iface.unitsPerSecond <= 0xffffffffn ? Number(iface.unitsPerSecond) : null;
+          iface.offsetNumber = Number(iface.offsetSeconds);
           interfaces.push(iface);
         } else if (type === EPB || type === OPB) {
           const isEpb = type === EPB;
@@ -95,6 +105,21 @@ export function readPcapng(bytes: Uint8Array): FrameSource {
 }
 
 function toTimestamp(high: number, low: number, iface: Interface): Timestamp {
+  const perSecond = iface.perSecond;
+  if (perSecond !== null) {
+    // Long division of the 64-bit count by units-per-second, 16 bits at a time: every step stays
+    // below 2^53, so it is exact without BigInt (which costs microseconds per frame).
+    let rem = 0;
+    let q = 0;
+    for (const limb of [high >>> 16, high & 0xffff, low >>> 16, low & 0xffff]) {
+      const cur = rem * 65536 + limb;
+      const digit = Math.floor(cur / perSecond);
+      rem = cur - digit * perSecond;
+      q = q * 65536 + digit;
+    }
+    const nsec = 1e9 % perSecond === 0 ? rem * (1e9 / perSecond) : Math.floor((rem * 1e9) / perSecond);
+    return { sec: q + iface.offsetNumber, nsec };
+  }
   const units = (BigInt(high) << 32n) | BigInt(low);
   const sec = units / iface.unitsPerSecond;
   const rest = units % iface.unitsPerSecond;
