@@ -16,6 +16,13 @@ export default defineConfig({
         'zh-cn': { label: '简体中文', lang: 'zh-CN' },
       },
       markdown: { processedDirs: ['./content/docs'] },
+      // Accessibility and search fixes to Starlight's own chrome, each a thin wrapper around
+      // Starlight's component (see the files for what each fixes and why).
+      components: {
+        Search: './src/components/starlight/Search.astro',
+        PageTitle: './src/components/starlight/PageTitle.astro',
+        Hero: './src/components/starlight/Hero.astro',
+      },
       customCss: ['./src/styles/widgets.css', './src/styles/packet-widgets.css', './src/styles/packet-parts.css'],
       // An ordered course, written out: autogenerate finds nothing in a glob-loaded folder.
       sidebar: [

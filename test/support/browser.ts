@@ -20,14 +20,36 @@ export async function launchChromium(): Promise<Browser> {
 const require = createRequire(import.meta.url);
 const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
+/**
+ * Loads axe-core into the page through the DevTools protocol, not a <script> element: the site's
+ * Content-Security-Policy (script hashes) rightly refuses an injected inline script.
+ */
+async function injectAxe(page: Page): Promise<void> {
+  if (await page.evaluate(() => 'axe' in globalThis)) return;
+  await page.evaluate(AXE_SOURCE);
+}
+
 export interface AxeViolation { id: string; impact: string | null; help: string; nodes: Array<{ target: string[]; html: string }> }
 
 /** Runs axe-core in the page and returns its violations (WCAG 2.1 A/AA rules). */
 export async function axeViolations(page: Page, selector?: string): Promise<AxeViolation[]> {
-  await page.addScriptTag({ content: AXE_SOURCE });
+  await injectAxe(page);
   return page.evaluate(async (context) => {
     const axe = (globalThis as unknown as { axe: { run: (c: unknown, o: unknown) => Promise<{ violations: AxeViolation[] }> } }).axe;
     const result = await axe.run(context ?? document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
     return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target, html: n.html })) }));
   }, selector ?? null);
+}
+
+/**
+ * Runs axe-core over the whole document with its default rule set (WCAG A/AA and best practices
+ * such as `region`, `landmark-unique` and `heading-order`), as a reader's audit tool would.
+ */
+export async function axeDefaultRules(page: Page): Promise<AxeViolation[]> {
+  await injectAxe(page);
+  return page.evaluate(async () => {
+    const axe = (globalThis as unknown as { axe: { run: (c: unknown) => Promise<{ violations: AxeViolation[] }> } }).axe;
+    const result = await axe.run(document);
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target, html: n.html })) }));
+  });
 }

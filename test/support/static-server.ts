@@ -10,7 +10,8 @@ const TYPES: Record<string, string> = {
   '.pf_meta': 'application/octet-stream', '.pf_fragment': 'application/octet-stream', '.pf_index': 'application/octet-stream',
 };
 
-export const DIST = new URL('../../dist/', import.meta.url).pathname;
+/** The built site; SITE_DIST=/some/dir serves another build (e.g. one made with `astro build --outDir`). */
+export const DIST = process.env.SITE_DIST !== undefined ? join(process.env.SITE_DIST, '/') : new URL('../../dist/', import.meta.url).pathname;
 
 export async function serveDist(): Promise<{ url: string; close: () => Promise<void> }> {
   if (!existsSync(join(DIST, 'index.html'))) throw new Error('dist/ has no index.html: run `npm run build` first (npm test does it)');

@@ -180,7 +180,7 @@ export default function BrokerLab({
   const topicRoot = remote ? `mqttlab/${tag}` : 'lab';
 
   return (
-    <div className="mqtt-lab not-content" data-testid="broker-lab" data-ready={lab !== null ? 'true' : 'false'} data-mode={remote ? 'broker' : 'browser'}>
+    <div className="mqtt-lab not-content" data-testid="broker-lab" data-widget="broker-lab" data-pagefind-ignore="" data-ready={lab !== null ? 'true' : 'false'} data-mode={remote ? 'broker' : 'browser'}>
       {urlError && <p role="alert" className="mqtt-lab__error">{t.badLink}: {urlError}</p>}
       {loadError && <p role="alert" className="mqtt-lab__error">{loadError}</p>}
 

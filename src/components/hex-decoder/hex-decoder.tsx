@@ -182,7 +182,7 @@ export default function HexDecoder({ lang = 'en', builderPath = '/tools/packet-b
   const status = busy !== null ? fill(t.decoding, { bytes: busy }) : tr(statusMessage(result));
 
   return (
-    <div className="mqtt-pw mqtt-hd not-content" data-testid="hex-decoder" data-ready={ready} aria-label={t.widgetLabel} role="region">
+    <div className="mqtt-pw mqtt-hd not-content" data-testid="hex-decoder" data-widget="hex-decoder" data-pagefind-ignore="" data-ready={ready} aria-label={t.widgetLabel} role="region">
       <div className="mqtt-pw__field">
         <label htmlFor={`${id}-input`}>{t.input}</label>
         <textarea

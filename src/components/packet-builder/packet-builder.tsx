@@ -97,7 +97,7 @@ export default function PacketBuilder({ lang = 'en' }: PacketBuilderProps) {
   const ctx: FormContext = { state, update, t, tr, id, errors: errorsByField };
 
   return (
-    <div className="mqtt-pw mqtt-pb not-content" role="region" aria-label={t.widgetLabel} data-testid="packet-builder" data-ready={ready}>
+    <div className="mqtt-pw mqtt-pb not-content" role="region" aria-label={t.widgetLabel} data-testid="packet-builder" data-widget="packet-builder" data-pagefind-ignore="" data-ready={ready}>
       {linkProblems.length > 0 && (
         <div className="mqtt-pw__problem" role="alert" data-testid="pb-link-problem">{linkProblems.map((p, i) => <p key={i}>{tr(p)}</p>)}</div>
       )}

@@ -125,7 +125,7 @@ export default function QosAnimator({ lang = 'en', preset, syncUrl = true, decod
     : t(`animator.fault.${kind}`, { type: next.type, from: laneLabel(next.from), to: laneLabel(next.to) }));
 
   return (
-    <div className={`mqtt-qos not-content${reducedMotion ? ' mqtt-qos--still' : ''}`} onKeyDown={onKeyDown} data-testid="qos-animator" data-settled={frame.settled ? 'true' : 'false'}>
+    <div className={`mqtt-qos not-content${reducedMotion ? ' mqtt-qos--still' : ''}`} onKeyDown={onKeyDown} data-testid="qos-animator" data-widget="qos-animator" data-pagefind-ignore="" data-settled={frame.settled ? 'true' : 'false'}>
       {urlError && <p role="alert" className="mqtt-qos__error">{t('animator.badLink')}: {say(lang, urlError)}</p>}
       <fieldset className="mqtt-qos__settings">
         <legend>{t('animator.settings')}</legend>

@@ -48,7 +48,7 @@ export default function QuickDecode({ labels, initial = EXAMPLE }: QuickDecodePr
   }, []);
 
   return (
-    <div className="mqtt-quick-decode not-content">
+    <div className="mqtt-quick-decode not-content" data-widget="quick-decode" data-pagefind-ignore="">
       <form
         onSubmit={(event) => {
           event.preventDefault();

@@ -25,7 +25,7 @@ export default function RemainingLength({ labels }: { labels?: Partial<typeof EN
   const view: RemainingLengthView = mode === 'value' ? fromValue(valueText) : fromBytes(bytesText);
 
   return (
-    <div className="mqtt-rl not-content">
+    <div className="mqtt-rl not-content" data-widget="remaining-length" data-pagefind-ignore="">
       <div className="mqtt-rl__inputs">
         <div>
           <label htmlFor={`${id}-v`}>{t.valueLabel}</label>

@@ -165,7 +165,7 @@ export default function TopicPlayground({ lang = 'en', preset, syncUrl = true }:
   const cellCount = rows * cols;
 
   return (
-    <div className="mqtt-tp not-content" data-testid="topic-playground" role="group" aria-label={t('topics.ui.widgetLabel')}>
+    <div className="mqtt-tp not-content" data-testid="topic-playground" data-widget="topic-playground" data-pagefind-ignore="" role="group" aria-label={t('topics.ui.widgetLabel')}>
       {linkError !== null && (
         <div role="alert" className="mqtt-tp__error" data-testid="link-error">
           <p>{t('topics.ui.badLink', { reason: linkError })}</p>

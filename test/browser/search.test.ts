@@ -1,0 +1,68 @@
+/**
+ * Site search (Pagefind, built with the site) in Chromium, through Pagefind's own browser API as
+ * the search box uses it, in both languages. Widgets are kept out of the index
+ * (`data-pagefind-ignore` on their roots), so no result may point at a React-generated anchor
+ * such as `#_r1R_0_-exp`; and the page title is kept out of the sections, so no page is listed a
+ * second time as `/#_top` (Pagefind's UI folds a section into its page only when their URLs are
+ * equal).
+ */
+import { describe, expect, it } from 'vitest';
+import { useBuiltSite } from '../support/site.ts';
+import { builtPages } from '../support/dist-pages.ts';
+
+const site = useBuiltSite();
+
+interface Hit { url: string; title: string; sections: Array<{ url: string; title: string }> }
+
+/**
+ * Runs a Pagefind search in the page, as the search box does, and returns each result's page and
+ * sections. `null` with no filter lists every page of the page's language. Passed as a string:
+ * Vitest would rewrite a dynamic import() inside a function that Playwright sends to the browser.
+ */
+async function search(home: string, term: string | null): Promise<Hit[]> {
+  const page = await site.browser.newPage();
+  try {
+    await page.goto(site.url + home);
+    return await page.evaluate(`(async () => {
+      const pagefind = await import('/pagefind/pagefind.js');
+      await pagefind.init();
+      const found = await pagefind.search(${JSON.stringify(term)});
+      const data = await Promise.all(found.results.map((r) => r.data()));
+      return data.map((d) => ({ url: d.url, title: d.meta.title, sections: d.sub_results.map((s) => ({ url: s.url, title: s.title })) }));
+    })()`) as Hit[];
+  } finally {
+    await page.close();
+  }
+}
+
+/** React's useId output (`_r1R_0_`, `«r1»`, `:r1:`) as the start of a fragment. */
+const REACT_ANCHOR = /#(?:_r|«r|%C2%ABr|:r)/i;
+
+describe('site search (Pagefind) in Chromium', () => {
+  for (const [lang, home] of [['English', '/'], ['Chinese', '/zh-cn/']] as const) {
+    it(`indexes every ${lang} content page once, with no widget-internal anchors and no "#_top" duplicate`, async () => {
+      const hits = await search(home, null);
+      const indexed = hits.map((h) => h.url).sort();
+      // Every Starlight page of this language is in the index (the embeds and 404 are not Starlight pages).
+      const expected = builtPages().filter((p) => (home === '/' ? p.lang === 'en' : p.lang === 'zh-cn') && !p.path.includes('/embed/') && !p.path.endsWith('404.html')).map((p) => p.path).sort();
+      expect(indexed).toEqual(expected);
+      expect(new Set(indexed).size).toBe(indexed.length);
+
+      const urls = hits.flatMap((h) => [h.url, ...h.sections.map((s) => s.url)]);
+      expect(urls.filter((u) => REACT_ANCHOR.test(u))).toEqual([]);
+      expect(urls.filter((u) => u.endsWith('#_top'))).toEqual([]);
+      // A section with the page's own title is the page again, unless it is the page itself.
+      const twice = hits.flatMap((h) => h.sections.filter((s) => s.title === h.title && s.url !== h.url).map((s) => s.url));
+      expect(twice).toEqual([]);
+    });
+  }
+
+  it('finds the broker lab guide by a word of its prose, and lists it once', async () => {
+    const hits = await search('/', 'retained');
+    const urls = hits.map((h) => [h.url, ...h.sections.map((x) => x.url)]);
+    const pages = urls.map((u) => u[0]);
+    expect(pages).toContain('/guides/retained-messages/');
+    expect(new Set(pages).size).toBe(pages.length);
+    expect(urls.flat().filter((u) => REACT_ANCHOR.test(u!) || u!.endsWith('#_top'))).toEqual([]);
+  });
+});
