@@ -24,6 +24,20 @@ export interface NodeBrokerOptions {
   log?: (line: string) => void;
   /** How often `broker.tick()` runs, ms. Default 250. */
   tickInterval?: number;
+  /**
+   * Coalesce the packets one event produces for a connection (an incoming chunk's answers, a
+   * publish fanned out, a tick's work) into one socket write or WebSocket frame, flushed when the
+   * event's work is done. Default true; false writes every packet on its own (for the bench).
+   */
+  batchWrites?: boolean;
+}
+
+/** Counters for tests and benches. */
+export interface NodeBrokerStats {
+  /** Socket writes and WebSocket frames sent. */
+  writes: number;
+  /** Packets handed to them. */
+  packets: number;
 }
 
 export interface NodeBroker {
@@ -32,6 +46,7 @@ export interface NodeBroker {
   port: number | null;
   wsPort: number | null;
   host: string;
+  readonly stats: NodeBrokerStats;
   /** Stops listening, closes every connection (5.0 clients hear DISCONNECT 0x8B) and the timer. */
   close(): Promise<void>;
 }
@@ -59,6 +74,9 @@ export async function startNodeBroker(options: NodeBrokerOptions = {}): Promise<
   }
   const sockets = new Set<Socket>();
   const webSockets = new Set<WebSocket>();
+  const stats: NodeBrokerStats = { writes: 0, packets: 0 };
+  const batch = options.batchWrites ?? true;
+  const writer = (write: (bytes: Uint8Array) => void) => batch ? new WriteBatch(write, stats) : new WriteEach(write, stats);
 
   let tcp: TcpServer | null = null;
   const tcpPortOption = options.port === undefined ? 1883 : options.port;
@@ -66,12 +84,14 @@ export async function startNodeBroker(options: NodeBrokerOptions = {}): Promise<
     tcp = createTcpServer((socket) => {
       sockets.add(socket);
       socket.setNoDelay(true);
+      const out = writer((bytes) => {
+        if (!socket.destroyed) socket.write(bytes);
+      });
       const connection = broker.accept({
-        send: (bytes) => {
-          if (!socket.destroyed) socket.write(bytes);
-        },
+        send: (bytes) => out.send(bytes),
         // Flush what is written (a CONNACK refusal, a DISCONNECT), then close.
         close: () => {
+          out.flush();
           socket.end(() => socket.destroy());
         },
       }, { remoteAddress: `${socket.remoteAddress}:${socket.remotePort}`, transport: 'tcp' });
@@ -107,11 +127,17 @@ export async function startNodeBroker(options: NodeBrokerOptions = {}): Promise<
       wss!.handleUpgrade(request, socket, head, (ws) => {
         webSockets.add(ws);
         const remote = `${request.socket.remoteAddress}:${request.socket.remotePort}`;
+        // One WebSocket frame may carry several MQTT packets (MQTT-6.0.0-2 lets packets and frames
+        // be cut independently), so a batch is one binary frame.
+        const out = writer((bytes) => {
+          if (ws.readyState === ws.OPEN) ws.send(bytes, { binary: true });
+        });
         const connection = broker.accept({
-          send: (bytes) => {
-            if (ws.readyState === ws.OPEN) ws.send(bytes, { binary: true });
+          send: (bytes) => out.send(bytes),
+          close: () => {
+            out.flush();
+            ws.close(1000);
           },
-          close: () => ws.close(1000),
         }, { remoteAddress: remote, transport: 'ws' });
         ws.on('message', (data, isBinary) => {
           // MQTT-6.0.0-1: MQTT travels in binary frames; a text frame ends the connection.
@@ -140,6 +166,7 @@ export async function startNodeBroker(options: NodeBrokerOptions = {}): Promise<
     port: tcp === null ? null : (tcp.address() as AddressInfo).port,
     wsPort: http === null ? null : (http.address() as AddressInfo).port,
     host,
+    stats,
     close() {
       closing ??= (async () => {
         clearInterval(timer);
@@ -157,6 +184,65 @@ export async function startNodeBroker(options: NodeBrokerOptions = {}): Promise<
       return closing;
     },
   };
+}
+
+/**
+ * The packets written to one connection during one event, sent as one write when the event's
+ * synchronous work is over (a microtask): a chunk of 50 PUBLISHes gets its 50 PUBACKs in one
+ * write, a SUBSCRIBE its SUBACK and retained messages in one.
+ */
+class WriteBatch {
+  private pending: Uint8Array[] = [];
+  private size = 0;
+  private scheduled = false;
+  private readonly write: (bytes: Uint8Array) => void;
+  private readonly stats: NodeBrokerStats;
+  private readonly flushNow = () => this.flush();
+
+  constructor(write: (bytes: Uint8Array) => void, stats: NodeBrokerStats) {
+    this.write = write;
+    this.stats = stats;
+  }
+
+  send(bytes: Uint8Array): void {
+    this.pending.push(bytes);
+    this.size += bytes.length;
+    this.stats.packets++;
+    if (!this.scheduled) {
+      this.scheduled = true;
+      queueMicrotask(this.flushNow);
+    }
+  }
+
+  flush(): void {
+    this.scheduled = false;
+    const pending = this.pending;
+    if (pending.length === 0) return;
+    this.pending = [];
+    const size = this.size;
+    this.size = 0;
+    this.stats.writes++;
+    this.write(pending.length === 1 ? pending[0]! : Buffer.concat(pending, size));
+  }
+}
+
+/** Every packet on its own write (batchWrites: false). */
+class WriteEach {
+  private readonly write: (bytes: Uint8Array) => void;
+  private readonly stats: NodeBrokerStats;
+
+  constructor(write: (bytes: Uint8Array) => void, stats: NodeBrokerStats) {
+    this.write = write;
+    this.stats = stats;
+  }
+
+  send(bytes: Uint8Array): void {
+    this.stats.packets++;
+    this.stats.writes++;
+    this.write(bytes);
+  }
+
+  flush(): void {}
 }
 
 /** A broker bug must not take the process down: report it and cut that one connection. */

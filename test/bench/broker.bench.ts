@@ -28,10 +28,11 @@ export interface BrokerUnderTest {
   close(): Promise<void>;
 }
 
-export async function startOurs(): Promise<BrokerUnderTest> {
+/** `batchWrites: false` is the host writing every packet on its own, kept to show what batching gains. */
+export async function startOurs(batchWrites = true): Promise<BrokerUnderTest> {
   // No `log`: nobody listens to broker events, as in production.
-  const node = await startNodeBroker({ port: 0, wsPort: null, host: '127.0.0.1' });
-  return { name: 'ours', port: node.port!, close: () => node.close() };
+  const node = await startNodeBroker({ port: 0, wsPort: null, host: '127.0.0.1', batchWrites });
+  return { name: batchWrites ? 'ours' : 'ours, 1 write per packet', port: node.port!, close: () => node.close() };
 }
 
 export async function startAedes(): Promise<BrokerUnderTest> {
@@ -165,6 +166,7 @@ export async function runBrokerBench(options: BrokerBenchOptions = {}): Promise<
   const cases = CASES.filter((c) => options.cases === undefined || options.cases.includes(c.name));
   const load = new LoadProcess();
   const ours = await startOurs();
+  const unbatched = await startOurs(false);
   const aedes = await startAedes();
   const rows: BenchRow[] = [];
   try {
@@ -176,6 +178,8 @@ export async function runBrokerBench(options: BrokerBenchOptions = {}): Promise<
       const oursRates: number[] = [];
       const aedesRates: number[] = [];
       const ratios: number[] = [];
+      const unbatchedRates: number[] = [];
+      const unbatchedRatios: number[] = [];
       const measure = async (broker: BrokerUnderTest) => {
         const result = await load.request<RunResult>({ type: 'run', port: broker.port, qos: c.qos, subscribers: c.subscribers, warmupMs, durationMs }, durationMs + warmupMs + 30_000);
         const rate = result.deliveries / result.seconds;
@@ -185,13 +189,18 @@ export async function runBrokerBench(options: BrokerBenchOptions = {}): Promise<
       for (let round = 0; round < rounds; round++) {
         let a: number;
         let b: number;
-        if (round % 2 === 0) { a = await measure(ours); b = await measure(aedes); }
-        else { b = await measure(aedes); a = await measure(ours); }
+        let u: number;
+        if (round % 2 === 0) { a = await measure(ours); u = await measure(unbatched); b = await measure(aedes); }
+        else { b = await measure(aedes); u = await measure(unbatched); a = await measure(ours); }
         oursRates.push(a);
         aedesRates.push(b);
         ratios.push(a / b);
+        unbatchedRates.push(u);
+        unbatchedRatios.push(u / b);
       }
       rows.push({ name: c.name, ours: median(oursRates), peer: median(aedesRates), peerName: 'Aedes', ratio: median(ratios), unit: 'msg/s', target: 1 });
+      // The same host writing every packet on its own: what batching gains, against the same Aedes runs.
+      rows.push({ name: `${c.name}, 1 write/packet`, ours: median(unbatchedRates), peer: median(aedesRates), peerName: 'Aedes', ratio: median(unbatchedRatios), unit: 'msg/s' });
     }
     if (options.deepTopics ?? true) {
       const deep = await probeDeepTopics(load, ours, aedes);
@@ -200,6 +209,7 @@ export async function runBrokerBench(options: BrokerBenchOptions = {}): Promise<
   } finally {
     await load.stop();
     await ours.close();
+    await unbatched.close();
     await aedes.close();
   }
   return rows;
