@@ -8,6 +8,7 @@ import {
   type DecodeAllResult, type DecodedPacket, type ProtocolVersion,
 } from '../mqtt/codec/index.ts';
 import { bytesToHex } from '../mqtt/codec/binary-reader.ts';
+import { english, localizeSpan } from '../components/i18n/codec-text.ts';
 import { HexInputError, parseHexInput } from '../input/index.ts';
 import { runCaptureCli } from './decode-capture.ts';
 
@@ -83,7 +84,7 @@ function main(): void {
   if (options.protocol === 'auto') {
     const guess = detectProtocolVersion(bytes);
     version = guess.protocolVersion;
-    versionReason = guess.reason;
+    versionReason = english(guess.reason);
   } else {
     version = options.protocol;
     versionReason = 'chosen with --protocol';
@@ -92,15 +93,15 @@ function main(): void {
   const firstError = result.failures[0]?.error ?? null;
   if (options.json) {
     const error = firstError !== null
-      ? { offset: firstError.offset, field: firstError.field, rule: firstError.rule, message: firstError.explanation }
+      ? { offset: firstError.offset, field: firstError.field, rule: firstError.rule, message: english(firstError.explanation) }
       : result.incomplete !== null
         ? { offset: result.incomplete.offset, field: result.incomplete.field, rule: null, message: `Incomplete packet: ${result.incomplete.needed} more byte(s) needed` }
         : null;
     const out = {
       protocol: { version: PROTOCOL_VERSION_LABELS[version], reason: versionReason },
-      packets: result.packets.map(decodedToJson),
+      packets: result.packets.map(packetJson),
       error,
-      errors: result.failures.map((f) => ({ packetOffset: f.packetOffset, offset: f.error.offset, field: f.error.field, rule: f.error.rule, message: f.error.explanation })),
+      errors: result.failures.map((f) => ({ packetOffset: f.packetOffset, offset: f.error.offset, field: f.error.field, rule: f.error.rule, message: english(f.error.explanation) })),
     };
     console.log(JSON.stringify(out, null, 2));
   } else {
@@ -112,6 +113,13 @@ function main(): void {
   process.exitCode = firstError !== null || result.incomplete !== null ? 1 : 0;
 }
 
+/** A packet as the documented JSON: the codec's field labels and bit meanings rendered in English. */
+function packetJson(decoded: DecodedPacket): unknown {
+  const json = decodedToJson(decoded) as Record<string, unknown>;
+  if (decoded.fields !== undefined) json.fields = decoded.fields.map((f) => ({ ...localizeSpan('en', f), bits: f.bits === undefined ? null : localizeSpan('en', f).bits }));
+  return json;
+}
+
 function printHuman(bytes: Uint8Array, result: DecodeAllResult, inputNote: string, versionNote: string): void {
   console.log(`Input: ${inputNote}`);
   console.log(`Protocol: ${versionNote}`);
@@ -119,7 +127,7 @@ function printHuman(bytes: Uint8Array, result: DecodeAllResult, inputNote: strin
     ...result.packets.map((p) => ({ offset: p.offset, print: () => printPacket(bytes, p, result.protocolVersion) })),
     ...result.failures.map((f) => ({ offset: f.packetOffset, print: () => {
       console.log(`\nMALFORMED packet at offset ${f.packetOffset}${f.packetLength !== null ? ` (${f.packetLength} bytes)` : ''}`);
-      console.log(`  byte ${f.error.offset}, field ${f.error.field}: ${f.error.explanation}`);
+      console.log(`  byte ${f.error.offset}, field ${f.error.field}: ${english(f.error.explanation)}`);
       console.log(`  rule: ${f.error.rule}`);
     } })),
   ].sort((a, b) => a.offset - b.offset);
@@ -143,7 +151,7 @@ function printPacket(bytes: Uint8Array, decoded: DecodedPacket, version: Protoco
   console.log(`  ${'offset'.padEnd(w.offset)}  ${'bytes'.padEnd(w.hex)}  ${'field'.padEnd(w.path)}  value`);
   for (const r of rows) {
     console.log(`  ${r.offset.padEnd(w.offset)}  ${r.hex.padEnd(w.hex)}  ${r.path.padEnd(w.path)}  ${r.value}`);
-    for (const bit of r.f.bits ?? []) {
+    for (const bit of localizeSpan('en', r.f).bits ?? []) {
       const high = 31 - Math.clz32(bit.mask);
       const range = high === bit.shift ? `bit ${bit.shift}` : `bits ${high}-${bit.shift}`;
       console.log(`  ${''.padEnd(w.offset)}  ${''.padEnd(w.hex)}    ${range.padEnd(9)} ${bit.label} = ${bit.value}${bit.meaning ? `  (${bit.meaning})` : ''}`);

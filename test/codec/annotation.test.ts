@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodePacket, type DecodedPacket, type FieldSpan, type ProtocolVersion } from '../../src/mqtt/codec/index.ts';
 import { concat, FIXTURES, hexToBytes, spanCoverageProblems } from './fixtures.ts';
+import { localizeSpan, type TextSpan } from '../../src/components/i18n/codec-text.ts';
 
 const h = (hex: string) => hexToBytes(hex.replace(/\s+/g, ''));
 
@@ -18,13 +19,14 @@ function fixture(name: string): Uint8Array {
   return hexToBytes(f.hex);
 }
 
-function span(decoded: DecodedPacket, path: string): FieldSpan {
+/** The span at `path`, its label and bit meanings rendered in English as the CLI and the English pages show them. */
+function span(decoded: DecodedPacket, path: string): TextSpan {
   const found = decoded.fields!.filter((s) => s.path === path);
   if (found.length !== 1) throw new Error(`${found.length} spans with path ${path}`);
-  return found[0]!;
+  return localizeSpan('en', found[0]!);
 }
 
-const bit = (s: FieldSpan, path: string) => {
+const bit = (s: TextSpan, path: string) => {
   const found = s.bits?.find((b) => b.path === path);
   if (found === undefined) throw new Error(`no bit field ${path} in ${s.path}`);
   return found;

@@ -66,6 +66,7 @@ import { packetArbitrary, packetOfType, type Version } from '../support/arbitrar
 import {
   canonicalForMqttPacket, comparableMqtt, fromMqtt, mqtt, mqttGenerate, mqttParse, toMqtt,
 } from '../support/mqtt-packet-adapter.ts';
+import { english } from '../../src/components/i18n/codec-text.ts';
 
 const LABEL: Record<Version, string> = { 3: '3.1', 4: '3.1.1', 5: '5.0' };
 const RUNS = 1500;
@@ -239,7 +240,7 @@ describe('where mqtt-packet departs from the specification', () => {
     expect(parsed.packets[0]!.properties).toEqual({ maximumQoS: 2 });
     expect(bytesToHex(mqttGenerate({ cmd: 'connack', sessionPresent: false, reasonCode: 0, properties: { maximumQoS: 2 } }, 5))).toBe(bytesToHex(bytes));
     const error = decodeError(bytes, 5);
-    expect([error.field, error.explanation]).toEqual(['properties[0].value', 'Maximum QoS is 2; it must be 0 or 1']);
+    expect([error.field, english(error.explanation)]).toEqual(['properties[0].value', 'Maximum QoS is 2; it must be 0 or 1']);
     expect(() => encodePacket({ type: 'CONNACK', sessionPresent: false, reasonCode: 0, properties: { maximumQoS: 2 } }, { protocolVersion: 5 })).toThrow(InvalidPacketError);
   });
 
@@ -370,7 +371,7 @@ describe('where mqtt-packet departs from the specification', () => {
   it('records that mqtt-packet accepts a second Topic Alias and makes an array of it (5.0 §3.3.2.3.4)', () => {
     const bytes = hex(`30 0a 0001 ${ascii('t')} 06 23 0001 23 0002`);
     expect(mqttParse(bytes, 5).packets[0]!.properties).toEqual({ topicAlias: [1, 2] });
-    expect(decodeError(bytes, 5).explanation).toMatch(/more than once/);
+    expect(english(decodeError(bytes, 5).explanation)).toMatch(/more than once/);
   });
 
   it('records that mqtt-packet accepts a remaining length that is not minimally encoded (MQTT-1.5.5-1)', () => {

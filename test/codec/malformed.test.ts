@@ -10,6 +10,8 @@ import {
   type Packet, type ProtocolVersion,
 } from '../../src/mqtt/codec/index.ts';
 import { concat, hexToBytes } from './fixtures.ts';
+import { hasKey } from '../../src/components/i18n/catalogue.ts';
+import { codecText } from '../../src/components/i18n/codec-text.ts';
 
 const h = (hex: string) => hexToBytes(hex.replace(/\s+/g, ''));
 
@@ -261,7 +263,12 @@ for (const [group, cases] of GROUPS) {
       it(`rejects ${c.what} in ${V[c.version]} with ${c.rule} at byte ${c.offset}`, () => {
         const error = malformed(c.hex, c.version);
         expect({ offset: error.offset, field: error.field, rule: error.rule }).toEqual({ offset: c.offset, field: c.field, rule: c.rule });
-        expect(error.explanation.length).toBeGreaterThan(10);
+        // The codec says what is wrong as a catalogue message; both languages have its sentence.
+        expect(hasKey(error.explanation.key), error.explanation.key).toBe(true);
+        const en = codecText('en', error.explanation);
+        expect(en.length).toBeGreaterThan(10);
+        expect(en).not.toMatch(/\{\w+\}|codec\./);
+        expect(codecText('zh-cn', error.explanation)).toMatch(/[\u4e00-\u9fff]/);
         expect(error.message).toContain(c.rule);
       });
       if (c.model !== undefined) {

@@ -10,13 +10,12 @@ import { analyseFlows, topicMatches, type FlowPacket } from '../../src/component
 import {
   BIG_PUBLISH_PAYLOAD, bigPublishBytes, CONNECT_WITH_WILL, EXAMPLE_IDS, EXAMPLES, MALFORMED_STREAM, PUBLISH_V5, QOS2_EXCHANGE, SESSION_V5,
 } from '../../src/components/hex-decoder/examples.ts';
-import { HEX_DECODER_EN, HEX_DECODER_ZH } from '../../src/components/hex-decoder/labels.ts';
 import {
   bitView, formatValue, layoutPacket, moveCursor, moveInList, nodeAtByte, pathPrefixes, payloadView, rowCount, scrollToRow,
   visibleNodes, visibleRows,
 } from '../../src/components/shared/annotated-packet/annotated-packet-model.ts';
-import { PACKET_VIEW_EN, PACKET_VIEW_ZH } from '../../src/components/shared/annotated-packet/legacy-labels.ts';
-import { fill, render } from '../../src/components/shared/annotated-packet/legacy-i18n.ts';
+import { hasKey, say, translate } from '../../src/components/i18n/catalogue.ts';
+import { codecText } from '../../src/components/i18n/codec-text.ts';
 import { build, parseBuilderHash } from '../../src/components/packet-builder/packet-builder-model.ts';
 import { mqttGenerate, toMqtt } from '../support/mqtt-packet-adapter.ts';
 
@@ -90,7 +89,7 @@ describe('the worked examples', () => {
 describe('decoding a stream', () => {
   it('pairs the QoS 2 handshake and draws each packet on the side that sent it', () => {
     const result = analyseInput(QOS2_EXCHANGE, 'auto');
-    expect(result.versionReason).toEqual({ key: 'versionFromConnect', params: { label: '3.1.1', level: 4 } });
+    expect(result.versionReason).toEqual({ key: 'decoder.versionFromConnect', values: { label: '3.1.1', level: 4 } });
     const d = result.entries.map((e) => [e.type, e.direction]);
     expect(d).toEqual([
       ['CONNECT', 'toBroker'], ['CONNACK', 'toClient'], ['PUBLISH', 'toBroker'], ['PUBREC', 'toClient'],
@@ -121,9 +120,9 @@ describe('decoding a stream', () => {
     expect(bad.direction).toBe('toBroker');
     const detail = entryDetail(result.bytes, bad);
     expect(detail.errorByte).toBe(20);
-    expect(detail.layout.spans.find((s) => s.offset === 20)!.label).toContain('SUBSCRIBE');
+    expect(codecText('en', detail.layout.spans.find((s) => s.offset === 20)!.label)).toContain('SUBSCRIBE');
     expect(result.entries[2]!.notes).toEqual([{ kind: 'unanswered', expected: 'PINGRESP' }]);
-    expect(statusMessage(result)).toMatchObject({ key: 'statusMalformed', params: { valid: 2, malformed: 1 } });
+    expect(statusMessage(result)).toMatchObject({ key: 'decoder.statusMalformed', values: { valid: 2, malformed: 1 } });
   });
 
   it('stops where a broken remaining length loses the framing, and says so', () => {
@@ -139,7 +138,7 @@ describe('decoding a stream', () => {
     const result = analyseBytes(cut, 'auto');
     const last = result.entries.at(-1)!;
     expect(last).toMatchObject({ status: 'incomplete', type: 'PUBLISH', offset: 31, needed: 5 });
-    expect(statusMessage(result)).toMatchObject({ key: 'statusIncomplete', params: { needed: 5 } });
+    expect(statusMessage(result)).toMatchObject({ key: 'decoder.statusIncomplete', values: { needed: 5 } });
     const spans = synthesizedSpans(cut, last);
     expect(spans.reduce((n, s) => n + s.length, 0)).toBe(last.length);
   });
@@ -158,7 +157,7 @@ describe('decoding a stream', () => {
     const result = analyseInput('10 1a\n00 zz', 'auto');
     expect(result.status).toBe('input-error');
     expect(result.inputError).toMatchObject({ line: 2, column: 4 });
-    expect(statusMessage(result)).toHaveProperty('text');
+    expect(statusMessage(result)).toMatchObject({ key: 'decoder.raw', values: { text: expect.stringMatching(/\w/) } });
   });
 
   it('lists at most maxEntries packets, counts the rest, and flags nothing as unanswered at the cut', () => {
@@ -179,14 +178,14 @@ describe('decoding a stream', () => {
     const many = new Uint8Array(600_000);
     for (let i = 0; i < many.length; i += 2) many.set(one, i);
     const result = analyseBytes(many, 'auto');
-    expect(result.versionReason).toMatchObject({ key: 'versionGuessSampled', params: { bytes: DEFAULT_LIMITS.detectBytes } });
+    expect(result.versionReason).toMatchObject({ key: 'decoder.versionGuessSampled', values: { bytes: DEFAULT_LIMITS.detectBytes } });
     expect(result.totalEntries).toBe(300_000);
   });
 
   it('uses the version chosen by hand and says it was chosen', () => {
     const result = analyseInput('e0 00', '5.0');
     expect(result.version).toBe(5);
-    expect(result.versionReason).toEqual({ key: 'versionChosen', params: { label: '5.0' } });
+    expect(result.versionReason).toEqual({ key: 'decoder.versionChosen', values: { label: '5.0' } });
   });
 });
 
@@ -279,7 +278,7 @@ describe('the URL state', () => {
     ];
     for (const [hash, key] of cases) {
       const { state, problems } = parseDecoderHash(hash, EXAMPLE_IDS);
-      expect(problems.map((m) => ('key' in m ? m.key : m.text)), hash).toContain(key);
+      expect(problems.map((m) => m.key), hash).toContain(key.startsWith('common.') ? key : `decoder.${key}`);
       expect(['auto', '3.1', '3.1.1', '5.0']).toContain(state.choice);
     }
   });
@@ -293,8 +292,8 @@ describe('the URL state', () => {
   });
 
   it('refuses to put more than the share limit in a link', () => {
-    expect(shareHashFor(new Uint8Array(MAX_SHARE_BYTES + 1), 'auto', 0)).toEqual({ reason: { key: 'shareTooBig', params: { bytes: MAX_SHARE_BYTES + 1, max: MAX_SHARE_BYTES } } });
-    expect(shareHashFor(new Uint8Array(0), 'auto', 0)).toEqual({ reason: { key: 'shareEmpty' } });
+    expect(shareHashFor(new Uint8Array(MAX_SHARE_BYTES + 1), 'auto', 0)).toEqual({ reason: { key: 'decoder.shareTooBig', values: { bytes: MAX_SHARE_BYTES + 1, max: MAX_SHARE_BYTES } } });
+    expect(shareHashFor(new Uint8Array(0), 'auto', 0)).toEqual({ reason: { key: 'decoder.shareEmpty' } });
     expect(shareHashFor(new Uint8Array(0), 'auto', 0, 'qos2')).toEqual({ hash: '#example=qos2' });
   });
 
@@ -313,9 +312,9 @@ describe('the URL state', () => {
 
   it('offers no builder link for a malformed packet or a 3.1 one', () => {
     const malformed = analyseInput(MALFORMED_STREAM, 'auto');
-    expect(builderLinkFor(malformed.bytes, malformed.entries[1]!, '/b/')).toEqual({ reason: { key: 'builderNotValid' } });
+    expect(builderLinkFor(malformed.bytes, malformed.entries[1]!, '/b/')).toEqual({ reason: { key: 'decoder.builderNotValid' } });
     const v31 = analyseInput(toHex(encodePacket({ type: 'CONNECT', protocolName: 'MQIsdp', protocolLevel: 3, cleanSession: true, keepAlive: 10, clientId: 'a' })), 'auto');
-    expect(builderLinkFor(v31.bytes, v31.entries[0]!, '/b/')).toEqual({ reason: { key: 'builderNo31' } });
+    expect(builderLinkFor(v31.bytes, v31.entries[0]!, '/b/')).toEqual({ reason: { key: 'decoder.builderNo31' } });
   });
 });
 
@@ -401,8 +400,8 @@ describe('the shared packet view model', () => {
 
   it('lays out a flag byte bit by bit with its fields', () => {
     const view = bitView(0x34, [
-      { path: 'fixedHeader.type', label: 'Packet type', mask: 0xf0, shift: 4, value: 3 },
-      { path: 'fixedHeader.flags.qos', label: 'QoS', mask: 0x06, shift: 1, value: 2 },
+      { path: 'fixedHeader.type', label: { key: 'codec.b.type' }, mask: 0xf0, shift: 4, value: 3 },
+      { path: 'fixedHeader.flags.qos', label: { key: 'codec.b.qos' }, mask: 0x06, shift: 1, value: 2 },
     ]);
     expect(view.cells.map((c) => c.value).join('')).toBe('00110100');
     expect(view.cells.map((c) => c.field)).toEqual([0, 0, 0, 0, -1, 1, 1, -1]);
@@ -420,31 +419,28 @@ describe('the shared packet view model', () => {
   });
 
   it('formats values by kind', () => {
-    expect(formatValue({ offset: 0, length: 1, path: 'fixedHeader', label: 'x', value: 0x32 })).toBe('0x32 (00110010)');
-    expect(formatValue({ offset: 0, length: 3, path: 'topic', label: 'Topic name', value: 'a"b' })).toBe('"a\\"b"');
-    expect(formatValue({ offset: 0, length: 2, path: 'properties[0].value', label: 'Correlation Data', value: 'abcd' })).toBe('0xabcd');
-    expect(formatValue({ offset: 0, length: 2, path: 'keepAlive', label: 'Keep alive', value: 65535 })).toBe('65,535');
+    expect(formatValue({ offset: 0, length: 1, path: 'fixedHeader', label: { key: 'x' }, value: 0x32 })).toBe('0x32 (00110010)');
+    expect(formatValue({ offset: 0, length: 3, path: 'topic', label: { key: 'codec.f.topic' }, value: 'a"b' })).toBe('"a\\"b"');
+    expect(formatValue({ offset: 0, length: 2, path: 'properties[0].value', label: { key: 'codec.p.correlationData' }, value: 'abcd' })).toBe('0xabcd');
+    expect(formatValue({ offset: 0, length: 2, path: 'keepAlive', label: { key: 'codec.f.keepAlive' }, value: 65535 })).toBe('65,535');
   });
 });
 
-describe('the label tables', () => {
-  it('give every message key the models produce a sentence in English and in Chinese', () => {
-    const keys = ['versionChosen', 'versionFromConnect', 'versionGuess', 'versionGuessSampled', 'linkUnreadable', 'linkBadExample',
+describe('the catalogue text', () => {
+  it('gives every message key the models produce a sentence in English and in Chinese', () => {
+    const keys = ['versionChosen', 'versionFromConnect', 'versionGuess', 'versionGuessSampled', 'linkBadExample',
       'linkBadPacket', 'builderNotValid', 'builderNo31',
       'builderTooBig', 'shareEmpty', 'shareTooBig', 'statusEmpty', 'statusOk', 'statusMalformed', 'statusIncomplete', 'statusMalformedIncomplete',
       'whyType', 'whyDisconnectV4', 'whySubscriptionIdentifier', 'whyPacketIdInUse', 'whyNoSubscription', 'whyEchoOf', 'whyEchoedBy',
-      'whyMatchesSubscription', 'whyPairedWith', 'whyUnknown'];
-    for (const table of [HEX_DECODER_EN, HEX_DECODER_ZH] as Array<Record<string, string>>) {
-      for (const key of keys) expect(table[key], key).toBeTruthy();
+      'whyMatchesSubscription', 'whyPairedWith', 'whyUnknown'].map((k) => `decoder.${k}`);
+    for (const key of keys) {
+      expect(hasKey(key), key).toBe(true);
+      expect(translate('zh-cn', key), key).not.toBe(translate('en', key));
     }
-    expect(Object.keys(HEX_DECODER_ZH).sort()).toEqual(Object.keys(HEX_DECODER_EN).sort());
-    expect(Object.keys(PACKET_VIEW_ZH).sort()).toEqual(Object.keys(PACKET_VIEW_EN).sort());
   });
 
-  it('fills placeholders and leaves unknown keys visible', () => {
-    expect(fill('{a} and {b}', { a: 1234, b: 'x' })).toBe('1,234 and x');
-    expect(render({ key: 'nope' }, {})).toBe('nope');
-    expect(render({ text: 'as is' }, {})).toBe('as is');
-    expect(render({ key: 'statusOk', params: { valid: 2, bytes: 4, label: '5.0' } }, HEX_DECODER_ZH)).toBe('按 MQTT 5.0 解码出 2 个报文，共 4 字节。');
+  it('renders a status in Chinese and leaves an unknown key visible', () => {
+    expect(say('zh-cn', { key: 'decoder.statusOk', values: { valid: 2, bytes: 4, label: '5.0' } })).toBe('按 MQTT 5.0 解码出 2 个报文，共 4 字节。');
+    expect(translate('en', 'decoder.nope')).toBe('decoder.nope');
   });
 });

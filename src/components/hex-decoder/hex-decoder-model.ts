@@ -10,10 +10,15 @@ import {
 } from '../../mqtt/codec/index.ts';
 import { HexInputError, parseHexInput, toHex } from '../../input/index.ts';
 import { layoutPacket, payloadView, type PacketLayout, type PayloadView } from '../shared/annotated-packet/annotated-packet-model.ts';
-import { msg, text, type Msg } from '../shared/annotated-packet/legacy-i18n.ts';
 import { VERSION_BY_CHOICE, VERSION_CHOICES, type VersionChoice } from '../shared/version.ts';
 import { buildHash, hashParams, MAX_SHARE_BYTES, parseHexParam, parseVersionParam, unknownKeyProblem } from '../shared/url-hash.ts';
 import type { Message } from '../i18n/catalogue.ts';
+import type { Lang } from '../i18n/lang.ts';
+import type { CodecMessage } from '../../mqtt/codec/index.ts';
+
+/** A message in the catalogue's `decoder` section. */
+const msg = (key: string, values?: Record<string, string | number>): Message => (values === undefined ? { key: `decoder.${key}` } : { key: `decoder.${key}`, values });
+export type Msg = Message;
 import { analyseFlows, type Confidence, type Direction, type DirectionWhy, type Exchange, type FlowNote, type FlowPacket } from './flows.ts';
 
 export { VERSION_CHOICES, type VersionChoice };
@@ -46,7 +51,7 @@ export interface StreamEntry {
   /** Null when not even the first byte names a type. */
   type: PacketType | null;
   facts: PacketFacts;
-  error?: { offset: number; field: string; rule: string; explanation: string };
+  error?: { offset: number; field: string; rule: string; explanation: CodecMessage };
   /** For an incomplete packet: how many more bytes at least. */
   needed?: number;
   direction: Direction;
@@ -91,6 +96,8 @@ export interface AnalysisResult {
   version: ProtocolVersion;
   versionChosen: boolean;
   versionReason: Msg;
+  /** The codec's own reason for the version it guessed (a CodecMessage), when it guessed. */
+  versionDetail: CodecMessage | null;
   entries: StreamEntry[];
   /** All packets (valid, malformed, incomplete) found, listed or not. */
   totalEntries: number;
@@ -121,21 +128,24 @@ export function analyseInput(input: string, choice: VersionChoice, limits: Decod
 function emptyResult(): AnalysisResult {
   return {
     status: 'empty', bytes: new Uint8Array(0), format: 'empty', description: '', warnings: [], version: 4, versionChosen: false,
-    versionReason: msg('versionEmpty'), entries: [], totalEntries: 0, counts: { valid: 0, malformed: 0, incomplete: 0 }, exchanges: [], truncated: false,
+    versionReason: msg('statusEmpty'), versionDetail: null, entries: [], totalEntries: 0, counts: { valid: 0, malformed: 0, incomplete: 0 }, exchanges: [], truncated: false,
   };
 }
 
 /** How the version was picked, as a message the page can translate (the codec's own reasons are English). */
-export function chooseVersion(bytes: Uint8Array, choice: VersionChoice, detectBytes = DEFAULT_LIMITS.detectBytes): { version: ProtocolVersion; chosen: boolean; reason: Msg } {
-  if (choice !== 'auto') return { version: VERSION_BY_CHOICE[choice], chosen: true, reason: msg('versionChosen', { label: choice }) };
+export function chooseVersion(bytes: Uint8Array, choice: VersionChoice, detectBytes = DEFAULT_LIMITS.detectBytes): { version: ProtocolVersion; chosen: boolean; reason: Msg; detail: CodecMessage | null } {
+  if (choice !== 'auto') return { version: VERSION_BY_CHOICE[choice], chosen: true, reason: msg('versionChosen', { label: choice }), detail: null };
   const sample = bytes.length > detectBytes ? bytes.subarray(0, detectBytes) : bytes;
   const guess = detectProtocolVersion(sample);
   const label = PROTOCOL_VERSION_LABELS[guess.protocolVersion];
   const sampled = sample.length < bytes.length;
-  if (/^The CONNECT at byte 0 announces/.test(guess.reason)) {
-    return { version: guess.protocolVersion, chosen: false, reason: msg('versionFromConnect', { label, level: guess.protocolVersion }) };
+  if (guess.reason.key === 'codec.v.connect') {
+    return { version: guess.protocolVersion, chosen: false, reason: msg('versionFromConnect', { label, level: guess.protocolVersion }), detail: null };
   }
-  return { version: guess.protocolVersion, chosen: false, reason: sampled ? msg('versionGuessSampled', { label, reason: guess.reason, bytes: detectBytes }) : msg('versionGuess', { label, reason: guess.reason }) };
+  return {
+    version: guess.protocolVersion, chosen: false, detail: guess.reason,
+    reason: sampled ? msg('versionGuessSampled', { label, bytes: detectBytes }) : msg('versionGuess', { label }),
+  };
 }
 
 export function analyseBytes(
@@ -215,7 +225,7 @@ export function analyseBytes(
 
   return {
     status: 'decoded', bytes, format: input.format, description: input.description, warnings: input.warnings,
-    version: picked.version, versionChosen: picked.chosen, versionReason: picked.reason,
+    version: picked.version, versionChosen: picked.chosen, versionReason: picked.reason, versionDetail: picked.detail,
     entries, totalEntries, counts, exchanges: flows.exchanges, truncated: totalEntries > entries.length,
   };
 }
@@ -307,10 +317,10 @@ export interface EntryDetail {
   payloads: Array<{ path: string; offset: number; view: PayloadView }>;
 }
 
-export function entryDetail(bytes: Uint8Array, entry: StreamEntry, groupLabels?: Readonly<Record<string, string>>): EntryDetail {
+export function entryDetail(bytes: Uint8Array, entry: StreamEntry, lang: Lang = 'en'): EntryDetail {
   if (entry.status === 'valid') {
     const decoded = decodePacket(bytes, { protocolVersion: entry.version, annotate: true }, entry.offset);
-    const layout = layoutPacket(decoded.fields ?? [], entry.offset, entry.length, groupLabels ? { groupLabels } : {});
+    const layout = layoutPacket(decoded.fields ?? [], entry.offset, entry.length, { lang });
     const payloads: EntryDetail['payloads'] = [];
     const p = decoded.packet;
     const spanAt = (path: string) => decoded.fields?.find((s) => s.path === path);
@@ -322,7 +332,7 @@ export function entryDetail(bytes: Uint8Array, entry: StreamEntry, groupLabels?:
   const errorByte = entry.status === 'malformed' && entry.error
     ? Math.min(Math.max(entry.error.offset, entry.offset), entry.offset + entry.length - 1)
     : -1;
-  return { layout: layoutPacket(spans, entry.offset, entry.length, groupLabels ? { groupLabels } : {}), packet: null, errorByte, payloads: [] };
+  return { layout: layoutPacket(spans, entry.offset, entry.length, { lang }), packet: null, errorByte, payloads: [] };
 }
 
 /** Spans for bytes the codec would not annotate: what the fixed header says, then the rest. */
@@ -336,15 +346,15 @@ export function synthesizedSpans(bytes: Uint8Array, entry: StreamEntry): FieldSp
     const typeCode = bytes[start]! >> 4;
     const expected = RESERVED_FLAGS[h.type];
     spans.push({
-      offset: start, length: 1, path: 'fixedHeader', label: `Fixed header: ${h.type} and its flags`, value: bytes[start]!,
+      offset: start, length: 1, path: 'fixedHeader', label: { key: 'codec.f.fixedHeader', values: { type: h.type } }, value: bytes[start]!,
       bits: [
-        { path: 'fixedHeader.type', label: 'Packet type', mask: 0xf0, shift: 4, value: typeCode, meaning: h.type },
+        { path: 'fixedHeader.type', label: { key: 'codec.b.type' }, mask: 0xf0, shift: 4, value: typeCode, meaning: { key: 'codec.m.name', values: { name: h.type } } },
         h.type === 'PUBLISH'
-          ? { path: 'fixedHeader.flags', label: 'DUP, QoS, RETAIN', mask: 0x0f, shift: 0, value: h.flags }
-          : { path: 'fixedHeader.flags', label: 'Reserved flags', mask: 0x0f, shift: 0, value: h.flags, meaning: `reserved, must be ${expected.toString(2).padStart(4, '0')}` },
+          ? { path: 'fixedHeader.flags', label: { key: 'codec.b.flags' }, mask: 0x0f, shift: 0, value: h.flags }
+          : { path: 'fixedHeader.flags', label: { key: 'codec.b.reservedFlags' }, mask: 0x0f, shift: 0, value: h.flags, meaning: { key: 'codec.m.reservedMust', values: { expected: expected.toString(2).padStart(4, '0') } } },
       ],
     });
-    spans.push({ offset: start + 1, length: h.headerLength - 1, path: 'fixedHeader.remainingLength', label: 'Remaining length (variable byte integer)', value: h.remainingLength });
+    spans.push({ offset: start + 1, length: h.headerLength - 1, path: 'fixedHeader.remainingLength', label: { key: 'codec.f.remainingLength' }, value: h.remainingLength });
     at = start + h.headerLength;
   } catch {
     // The fixed header itself is what fails (reserved type, bad or cut-short length).
@@ -353,13 +363,18 @@ export function synthesizedSpans(bytes: Uint8Array, entry: StreamEntry): FieldSp
     // An error inside the fixed header is marked on the header's own span (errorByte), not split out.
     const bad = Math.min(entry.error.offset, end - 1);
     if (bad >= at && bad < end) {
-      if (bad > at) spans.push({ offset: at, length: bad - at, path: 'body.beforeError', label: 'Bytes before the error', value: null });
-      spans.push({ offset: bad, length: 1, path: 'body.error', label: `Breaks ${entry.error.rule}`, value: bytes[bad]! });
-      if (bad + 1 < end) spans.push({ offset: bad + 1, length: end - bad - 1, path: 'body.notDecoded', label: 'Not decoded', value: null });
+      if (bad > at) spans.push({ offset: at, length: bad - at, path: 'body.beforeError', label: { key: 'packet.span.beforeError' }, value: null });
+      spans.push({ offset: bad, length: 1, path: 'body.error', label: { key: 'packet.span.error', values: { rule: entry.error.rule } }, value: bytes[bad]! });
+      if (bad + 1 < end) spans.push({ offset: bad + 1, length: end - bad - 1, path: 'body.notDecoded', label: { key: 'packet.span.notDecoded' }, value: null });
       return spans;
     }
   }
-  if (at < end) spans.push({ offset: at, length: end - at, path: entry.status === 'incomplete' ? 'body.incomplete' : 'body.notDecoded', label: entry.status === 'incomplete' ? 'The packet so far' : 'Not decoded', value: null });
+  if (at < end) {
+    spans.push({
+      offset: at, length: end - at, path: entry.status === 'incomplete' ? 'body.incomplete' : 'body.notDecoded',
+      label: { key: entry.status === 'incomplete' ? 'packet.span.soFar' : 'packet.span.notDecoded' }, value: null,
+    });
+  }
   return spans;
 }
 
@@ -385,8 +400,6 @@ export function encodeDecoderHash(state: DecoderUrlState): string {
   ]);
 }
 
-/** A catalogue message from the shared link checks, in the shape this model's messages take. */
-const fromShared = (m: Message): Msg => msg(m.key, m.values as Record<string, string | number> | undefined);
 
 /** Reads `location.hash`. Whatever a tampered link holds, this returns a usable state and says what it ignored. */
 export function parseDecoderHash(hash: string, exampleIds: ReadonlyArray<string>): { state: DecoderUrlState; problems: Msg[] } {
@@ -395,7 +408,7 @@ export function parseDecoderHash(hash: string, exampleIds: ReadonlyArray<string>
   const raw = hash.startsWith('#') ? hash.slice(1) : hash;
   if (raw === '') return { state, problems };
   const params = hashParams(raw);
-  if (params === null) return { state, problems: [msg('linkUnreadable')] };
+  if (params === null) return { state, problems: [{ key: 'common.linkUnreadable' }] };
   const hex = params.get('hex');
   const example = params.get('example');
   if (example !== null) {
@@ -404,13 +417,13 @@ export function parseDecoderHash(hash: string, exampleIds: ReadonlyArray<string>
   } else if (hex !== null) {
     const parsed = parseHexParam(hex);
     if ('value' in parsed) state.hex = parsed.value;
-    else problems.push(fromShared(parsed.problem));
+    else problems.push(parsed.problem);
   }
   const v = params.get('v');
   if (v !== null) {
     const parsed = parseVersionParam(v);
     if ('value' in parsed) state.choice = parsed.value;
-    else problems.push(fromShared(parsed.problem));
+    else problems.push(parsed.problem);
   }
   const p = params.get('p');
   if (p !== null) {
@@ -418,7 +431,7 @@ export function parseDecoderHash(hash: string, exampleIds: ReadonlyArray<string>
     else problems.push(msg('linkBadPacket', { value: cap(p) }));
   }
   const unknown = unknownKeyProblem(params, ['hex', 'example', 'v', 'p']);
-  if (unknown !== null) problems.push(fromShared(unknown));
+  if (unknown !== null) problems.push(unknown);
   return { state, problems };
 }
 
@@ -445,7 +458,7 @@ export function shareHashFor(bytes: Uint8Array, choice: VersionChoice, selected:
 /** One sentence for the live region: what was decoded, what failed, what is missing. */
 export function statusMessage(result: AnalysisResult): Msg {
   if (result.status === 'empty') return msg('statusEmpty');
-  if (result.status === 'input-error') return text(result.inputError!.message);
+  if (result.status === 'input-error') return msg('raw', { text: result.inputError!.message });
   const { valid, malformed, incomplete } = result.counts;
   const key = malformed > 0 ? (incomplete > 0 ? 'statusMalformedIncomplete' : 'statusMalformed') : incomplete > 0 ? 'statusIncomplete' : 'statusOk';
   const needed = result.entries.find((e) => e.status === 'incomplete')?.needed ?? 0;
@@ -454,4 +467,3 @@ export function statusMessage(result: AnalysisResult): Msg {
 
 export { PROTOCOL_VERSION_LABELS };
 export type { Exchange, FlowNote, Direction, DirectionWhy, Confidence };
-export { text as plainText };

@@ -8,19 +8,19 @@ import '../../styles/packet-widgets.css';
 import {
   analyseInput, builderLinkFor, DEFAULT_LIMITS, entryDetail, parseDecoderHash, shareHashFor, statusMessage,
   SYNC_DECODE_CHARACTERS, VERSION_CHOICES, type AnalysisResult, type StreamEntry, type VersionChoice,
+  type Msg,
 } from './hex-decoder-model.ts';
 import { DecodeCancelled, DecodeClient } from './decode-client.ts';
 import { EXAMPLE_IDS, EXAMPLES, exampleById } from './examples.ts';
-import { HEX_DECODER_EN, HEX_DECODER_ZH, type HexDecoderLabels } from './labels.ts';
 import PacketView from '../shared/annotated-packet/annotated-packet.tsx';
 import { fieldMeanings, moveInList, scrollToRow, visibleRows } from '../shared/annotated-packet/annotated-packet-model.ts';
-import { fill, render, type Msg } from '../shared/annotated-packet/legacy-i18n.ts';
-import { GROUP_LABELS_ZH, PACKET_VIEW_EN, PACKET_VIEW_ZH } from '../shared/annotated-packet/legacy-labels.ts';
 import { toHex } from '../../input/index.ts';
-import { hasKey, translate } from '../i18n/catalogue.ts';
+import { hasKey, say, translator, type CatalogueKey, type Translate } from '../i18n/catalogue.ts';
+import { codecText } from '../i18n/codec-text.ts';
+import type { Lang } from '../i18n/lang.ts';
 
 export interface HexDecoderProps {
-  lang?: 'en' | 'zh-cn';
+  lang?: Lang;
   /** Where "Open in builder" points (the page of the same language). */
   builderPath?: string;
   /** Example loaded when the URL names none. */
@@ -31,10 +31,8 @@ const AUTO_URL_BYTES = 4096;
 const SEQ_ROW = 56;
 
 export default function HexDecoder({ lang = 'en', builderPath = '/tools/packet-builder/', initialExample = 'qos2' }: HexDecoderProps) {
-  const t: HexDecoderLabels = lang === 'zh-cn' ? HEX_DECODER_ZH : HEX_DECODER_EN;
-  const pvLabels = lang === 'zh-cn' ? PACKET_VIEW_ZH : PACKET_VIEW_EN;
-  const groupLabels = lang === 'zh-cn' ? GROUP_LABELS_ZH : undefined;
-  const tr = useCallback((m: Msg) => ('key' in m && hasKey(m.key) ? translate(lang, m.key, m.params) : render(m, t as unknown as Record<string, string>)), [t, lang]);
+  const t = useMemo(() => translator(lang), [lang]);
+  const tr = useCallback((m: Msg) => say(lang, m), [lang]);
   const id = useId().replace(/:/g, '');
 
   const textarea = useRef<HTMLTextAreaElement>(null);
@@ -91,7 +89,7 @@ export default function HexDecoder({ lang = 'en', builderPath = '/tools/packet-b
       (r) => { if (gen === generation.current) finish(r); },
       (error: unknown) => {
         if (error instanceof DecodeCancelled || gen !== generation.current) return;
-        setWorkerNote(fill(t.workerFailed, { error: error instanceof Error ? error.message : String(error) }));
+        setWorkerNote(t('decoder.workerFailed', { error: error instanceof Error ? error.message : String(error) }));
         finish(analyseInput(text, versionChoice));
       },
     );
@@ -172,46 +170,46 @@ export default function HexDecoder({ lang = 'en', builderPath = '/tools/packet-b
     const url = `${window.location.origin}${window.location.pathname}${s.hash}`;
     try {
       await navigator.clipboard.writeText(url);
-      setShare({ text: t.shareCopied, url });
+      setShare({ text: t('decoder.shareCopied'), url });
     } catch {
-      setShare({ text: t.shareShown, url });
+      setShare({ text: t('decoder.shareShown'), url });
     }
   };
 
   const entry = result.entries[selected] ?? result.entries[0];
-  const status = busy !== null ? fill(t.decoding, { bytes: busy }) : tr(statusMessage(result));
+  const status = busy !== null ? t('decoder.decoding', { bytes: busy }) : tr(statusMessage(result));
 
   return (
-    <div className="mqtt-pw mqtt-hd not-content" data-testid="hex-decoder" data-widget="hex-decoder" data-pagefind-ignore="" data-ready={ready} aria-label={t.widgetLabel} role="region">
+    <div className="mqtt-pw mqtt-hd not-content" data-testid="hex-decoder" data-widget="hex-decoder" data-pagefind-ignore="" data-ready={ready} aria-label={t('decoder.widgetLabel')} role="region">
       <div className="mqtt-pw__field">
-        <label htmlFor={`${id}-input`}>{t.input}</label>
+        <label htmlFor={`${id}-input`}>{t('decoder.input')}</label>
         <textarea
           ref={textarea} id={`${id}-input`} rows={5} spellCheck={false} autoCapitalize="off" autoComplete="off"
           defaultValue={initialText} onInput={onInput} data-testid="hd-input" aria-describedby={`${id}-input-help`}
         />
-        <p id={`${id}-input-help`} className="mqtt-pw__help">{t.inputHelp}</p>
+        <p id={`${id}-input-help`} className="mqtt-pw__help">{t('decoder.inputHelp')}</p>
       </div>
       <div className="mqtt-pw__controls">
-        <label htmlFor={`${id}-version`}>{t.version}</label>
+        <label htmlFor={`${id}-version`}>{t('decoder.version')}</label>
         <select id={`${id}-version`} value={choice} data-testid="hd-version" onChange={(e) => {
           interacted.current = true;
           const v = e.target.value as VersionChoice;
           setChoice(v);
           decode(textarea.current?.value ?? '', v);
         }}>
-          {VERSION_CHOICES.map((v) => <option key={v} value={v}>{v === 'auto' ? t.auto : v}</option>)}
+          {VERSION_CHOICES.map((v) => <option key={v} value={v}>{v === 'auto' ? t('decoder.auto') : v}</option>)}
         </select>
-        <label htmlFor={`${id}-example`}>{t.examples}</label>
+        <label htmlFor={`${id}-example`}>{t('decoder.examples')}</label>
         <select id={`${id}-example`} value={example ?? ''} data-testid="hd-example" onChange={(e) => { interacted.current = true; if (e.target.value !== '') loadExample(e.target.value); }}>
-          <option value="">{t.examplePick}</option>
-          {EXAMPLES.map((ex) => <option key={ex.id} value={ex.id}>{(t as unknown as Record<string, string>)[ex.labelKey]}</option>)}
+          <option value="">{t('decoder.examplePick')}</option>
+          {EXAMPLES.map((ex) => <option key={ex.id} value={ex.id}>{t(`decoder.${ex.labelKey}` as CatalogueKey)}</option>)}
         </select>
-        <button type="button" onClick={() => { interacted.current = true; if (textarea.current) textarea.current.value = ''; setExample(undefined); decode('', choice); textarea.current?.focus(); }}>{t.clear}</button>
-        <button type="button" onClick={onShare} data-testid="hd-share">{t.share}</button>
+        <button type="button" onClick={() => { interacted.current = true; if (textarea.current) textarea.current.value = ''; setExample(undefined); decode('', choice); textarea.current?.focus(); }}>{t('decoder.clear')}</button>
+        <button type="button" onClick={onShare} data-testid="hd-share">{t('decoder.share')}</button>
       </div>
       {share && (
         <p className="mqtt-pw__note" role="status">
-          {share.text}{share.url && <> <input className="mqtt-pw__share-url" readOnly value={share.url} aria-label={t.share} onFocus={(e) => e.currentTarget.select()} /></>}
+          {share.text}{share.url && <> <input className="mqtt-pw__share-url" readOnly value={share.url} aria-label={t('decoder.share')} onFocus={(e) => e.currentTarget.select()} /></>}
         </p>
       )}
       {linkProblems.length > 0 && (
@@ -224,8 +222,8 @@ export default function HexDecoder({ lang = 'en', builderPath = '/tools/packet-b
         <p className="mqtt-hd__status-main">{status}</p>
         {busy === null && result.status === 'decoded' && (
           <>
-            <p className="mqtt-pw__note">{tr(result.versionReason)}</p>
-            <p className="mqtt-pw__note">{fill(t.readAs, { description: result.description })}</p>
+            <p className="mqtt-pw__note">{tr(result.versionReason)}{result.versionDetail && ` ${codecText(lang, result.versionDetail)}.`}</p>
+            <p className="mqtt-pw__note">{t('decoder.readAs', { description: result.description })}</p>
             {result.warnings.map((w) => <p key={w} className="mqtt-pw__note">{w}</p>)}
           </>
         )}
@@ -233,12 +231,12 @@ export default function HexDecoder({ lang = 'en', builderPath = '/tools/packet-b
       </div>
       {busy === null && result.status === 'input-error' && result.inputError && (
         <div className="mqtt-pw__problem" role="alert" data-testid="hd-input-error">
-          <p><strong>{t.inputProblem}</strong> ({fill(t.lineColumn, { line: result.inputError.line, column: result.inputError.column })})</p>
+          <p><strong>{t('decoder.inputProblem')}</strong> ({t('decoder.lineColumn', { line: result.inputError.line, column: result.inputError.column })})</p>
           <p>{result.inputError.message}</p>
         </div>
       )}
       {busy === null && result.truncated && (
-        <p className="mqtt-pw__warning" data-testid="hd-truncated">{fill(t.truncated, { shown: result.entries.length, total: result.totalEntries })}</p>
+        <p className="mqtt-pw__warning" data-testid="hd-truncated">{t('decoder.truncated', { shown: result.entries.length, total: result.totalEntries })}</p>
       )}
 
       {result.entries.length > 0 && (
@@ -247,83 +245,83 @@ export default function HexDecoder({ lang = 'en', builderPath = '/tools/packet-b
           stale={busy !== null} exchanges={result.exchanges}
         />
       )}
-      {entry && <EntryPanel key={`${result.bytes.length}:${entry.index}:${entry.offset}`} result={result} entry={entry} t={t} pvLabels={pvLabels} groupLabels={groupLabels} builderPath={builderPath} idPrefix={`${id}-pv`} tr={tr} />}
+      {entry && <EntryPanel key={`${result.bytes.length}:${entry.index}:${entry.offset}`} result={result} entry={entry} t={t} lang={lang} builderPath={builderPath} idPrefix={`${id}-pv`} tr={tr} />}
     </div>
   );
 }
 
 // ---------------------------------------------------------------------------------------------
 
-export function summarize(entry: StreamEntry, t: HexDecoderLabels): string {
+export function summarize(entry: StreamEntry, t: Translate): string {
   const f = entry.facts;
-  const type = entry.type ?? t.unknownType;
-  if (entry.status === 'malformed') return `${type} — ${fill(t.malformedTitle, { rule: entry.error?.rule ?? '' })}`;
-  if (entry.status === 'incomplete') return `${type} — ${fill(t.incompleteTitle, { have: entry.length, needed: entry.needed ?? 0 })}`;
+  const type = entry.type ?? t('decoder.unknownType');
+  if (entry.status === 'malformed') return `${type} — ${t('decoder.malformedTitle', { rule: entry.error?.rule ?? '' })}`;
+  if (entry.status === 'incomplete') return `${type} — ${t('decoder.incompleteTitle', { have: entry.length, needed: entry.needed ?? 0 })}`;
   const parts: string[] = [type];
   switch (entry.type) {
     case 'CONNECT':
       parts.push(JSON.stringify(f.clientId ?? ''), `MQTT ${f.protocolLevel === 5 ? '5.0' : f.protocolLevel === 3 ? '3.1' : '3.1.1'}`);
-      if (f.cleanSession) parts.push(t.clean);
-      if (f.hasWill) parts.push(t.will);
+      if (f.cleanSession) parts.push(t('decoder.clean'));
+      if (f.hasWill) parts.push(t('decoder.will'));
       break;
     case 'PUBLISH':
-      parts.push(`${t.qos} ${f.qos}`);
-      if (f.packetId !== undefined) parts.push(`${t.id} ${f.packetId}`);
+      parts.push(`${t('decoder.qos')} ${f.qos}`);
+      if (f.packetId !== undefined) parts.push(`${t('decoder.id')} ${f.packetId}`);
       if (f.topic) parts.push(JSON.stringify(f.topic));
-      if (f.topicAlias !== undefined) parts.push(f.aliasTopic ? fill(t.aliasFor, { n: f.topicAlias, topic: JSON.stringify(f.aliasTopic) }) : fill(t.alias, { n: f.topicAlias }));
-      parts.push(fill(t.payloadBytes, { n: f.payloadLength ?? 0 }));
-      if (f.dup) parts.push(t.dup);
-      if (f.retain) parts.push(t.retain);
+      if (f.topicAlias !== undefined) parts.push(f.aliasTopic ? t('decoder.aliasFor', { n: f.topicAlias, topic: JSON.stringify(f.aliasTopic) }) : t('decoder.alias', { n: f.topicAlias }));
+      parts.push(t('decoder.payloadBytes', { n: f.payloadLength ?? 0 }));
+      if (f.dup) parts.push(t('decoder.dup'));
+      if (f.retain) parts.push(t('decoder.retain'));
       break;
     case 'SUBSCRIBE': case 'UNSUBSCRIBE':
-      parts.push(`${t.id} ${f.packetId}`, ...(f.filters ?? []).map((x) => JSON.stringify(x)));
-      if ((f.filterCount ?? 0) > (f.filters?.length ?? 0)) parts.push(fill(t.filtersMore, { n: f.filterCount! - f.filters!.length }));
+      parts.push(`${t('decoder.id')} ${f.packetId}`, ...(f.filters ?? []).map((x) => JSON.stringify(x)));
+      if ((f.filterCount ?? 0) > (f.filters?.length ?? 0)) parts.push(t('decoder.filtersMore', { n: f.filterCount! - f.filters!.length }));
       break;
     case 'SUBACK': case 'UNSUBACK':
-      parts.push(`${t.id} ${f.packetId}`);
+      parts.push(`${t('decoder.id')} ${f.packetId}`);
       if (f.reasonCodes) parts.push(f.reasonCodes.map((c) => `0x${c.toString(16).padStart(2, '0')}`).join(' '));
       break;
     default:
-      if (f.packetId !== undefined) parts.push(`${t.id} ${f.packetId}`);
-      if (f.sessionPresent) parts.push(t.sessionPresent);
+      if (f.packetId !== undefined) parts.push(`${t('decoder.id')} ${f.packetId}`);
+      if (f.sessionPresent) parts.push(t('decoder.sessionPresent'));
       if (f.reasonCode !== undefined) parts.push(`0x${f.reasonCode.toString(16).padStart(2, '0')} ${f.reasonName ?? ''}`.trim());
   }
   return parts.join(' · ');
 }
 
-function relationText(entry: StreamEntry, entries: StreamEntry[], t: HexDecoderLabels, exchanges: AnalysisResult['exchanges']): string[] {
+function relationText(entry: StreamEntry, entries: StreamEntry[], t: Translate, exchanges: AnalysisResult['exchanges']): string[] {
   const out: string[] = [];
   const ex = entry.exchange >= 0 ? exchanges[entry.exchange] : undefined;
   if (ex) {
     const at = ex.members.indexOf(entry.index);
-    if (at === 0 && ex.members.length > 1) out.push(fill(t.answeredBy, { n: String(ex.members[1]! + 1) }));
-    else if (at > 0) out.push(fill(t.answers, { n: String(ex.members[at - 1]! + 1) }));
+    if (at === 0 && ex.members.length > 1) out.push(t('decoder.answeredBy', { n: String(ex.members[1]! + 1) }));
+    else if (at > 0) out.push(t('decoder.answers', { n: String(ex.members[at - 1]! + 1) }));
   }
   for (const note of entry.notes) {
-    if (note.kind === 'unanswered') out.push(`⚠ ${fill(t.noteUnanswered, { expected: note.expected })}`);
-    else if (note.kind === 'unmatched') out.push(`⚠ ${t.noteUnmatched}`);
-    else out.push(`⚠ ${fill(t.noteCountMismatch, { expected: note.expected, actual: note.actual })}`);
+    if (note.kind === 'unanswered') out.push(`⚠ ${t('decoder.noteUnanswered', { expected: note.expected })}`);
+    else if (note.kind === 'unmatched') out.push(`⚠ ${t('decoder.noteUnmatched')}`);
+    else out.push(`⚠ ${t('decoder.noteCountMismatch', { expected: note.expected, actual: note.actual })}`);
   }
   void entries;
   return out;
 }
 
-function directionText(entry: StreamEntry, t: HexDecoderLabels): string {
-  const d = entry.direction === 'toBroker' ? t.toBroker : entry.direction === 'toClient' ? t.toClient : t.either;
-  return entry.confidence === 'likely' ? `${t.likely} ${d}` : d;
+function directionText(entry: StreamEntry, t: Translate): string {
+  const d = entry.direction === 'toBroker' ? t('decoder.toBroker') : entry.direction === 'toClient' ? t('decoder.toClient') : t('decoder.either');
+  return entry.confidence === 'likely' ? `${t('decoder.likely')} ${d}` : d;
 }
 
-function whyText(entry: StreamEntry, t: HexDecoderLabels): string {
+function whyText(entry: StreamEntry, t: Translate): string {
   const params = { type: entry.type ?? '', other: String(entry.whyEntry + 1), detail: entry.whyDetail };
-  const key = `why${entry.why[0]!.toUpperCase()}${entry.why.slice(1)}` as keyof HexDecoderLabels;
-  return fill(t[key] ?? t.whyUnknown, params);
+  const key = `decoder.why${entry.why[0]!.toUpperCase()}${entry.why.slice(1)}`;
+  return hasKey(key) ? t(key, params) : t('decoder.whyUnknown', params);
 }
 
 interface SequenceProps {
   entries: StreamEntry[];
   selected: number;
   onSelect: (index: number) => void;
-  t: HexDecoderLabels;
+  t: Translate;
   idPrefix: string;
   stale: boolean;
   exchanges: AnalysisResult['exchanges'];
@@ -370,8 +368,8 @@ function SequenceDiagram({ entries, selected, onSelect, t, idPrefix, stale, exch
           <span className={arrowClass} aria-hidden="true" />
           <span className="mqtt-hd__seq-label">
             {e.status === 'valid'
-              ? <><span className="mqtt-hd__ok" aria-hidden="true">✓ </span><span className="mqtt-pw-sr">{t.verdictValid}: </span></>
-              : <><span className={`mqtt-pw__badge mqtt-pw__badge--${e.status}`}>{e.status === 'malformed' ? t.verdictMalformed : t.verdictIncomplete}</span>{' '}</>}
+              ? <><span className="mqtt-hd__ok" aria-hidden="true">✓ </span><span className="mqtt-pw-sr">{t('decoder.verdictValid')}: </span></>
+              : <><span className={`mqtt-pw__badge mqtt-pw__badge--${e.status}`}>{e.status === 'malformed' ? t('decoder.verdictMalformed') : t('decoder.verdictIncomplete')}</span>{' '}</>}
             {summarize(e, t)}
           </span>
           <span className="mqtt-hd__seq-meta">
@@ -387,10 +385,10 @@ function SequenceDiagram({ entries, selected, onSelect, t, idPrefix, stale, exch
   return (
     <section className={`mqtt-hd__seq${stale ? ' mqtt-hd__seq--stale' : ''}`} aria-labelledby={`${idPrefix}-seq-title`}>
       <div className="mqtt-hd__lanes" aria-hidden="true">
-        <span className="mqtt-hd__lane-name">{t.client}</span>
-        <span className="mqtt-hd__lane-name">{t.broker}</span>
+        <span className="mqtt-hd__lane-name">{t('decoder.client')}</span>
+        <span className="mqtt-hd__lane-name">{t('decoder.broker')}</span>
       </div>
-      <h3 id={`${idPrefix}-seq-title`} className="mqtt-pw-sr">{t.sequenceLabel}</h3>
+      <h3 id={`${idPrefix}-seq-title`} className="mqtt-pw-sr">{t('decoder.sequenceLabel')}</h3>
       <div
         ref={list} role="listbox" tabIndex={0} aria-labelledby={`${idPrefix}-seq-title`}
         aria-activedescendant={optionId(selected)} aria-describedby={`${idPrefix}-seq-help`}
@@ -399,7 +397,7 @@ function SequenceDiagram({ entries, selected, onSelect, t, idPrefix, stale, exch
       >
         <div className="mqtt-hd__seq-rows" style={{ height: entries.length * SEQ_ROW }} role="presentation">{rows}</div>
       </div>
-      <p id={`${idPrefix}-seq-help`} className="mqtt-pw__help">{t.sequenceHelp} {t.legend}</p>
+      <p id={`${idPrefix}-seq-help`} className="mqtt-pw__help">{t('decoder.sequenceHelp')} {t('decoder.legend')}</p>
     </section>
   );
 }
@@ -409,55 +407,54 @@ function SequenceDiagram({ entries, selected, onSelect, t, idPrefix, stale, exch
 interface EntryPanelProps {
   result: AnalysisResult;
   entry: StreamEntry;
-  t: HexDecoderLabels;
-  pvLabels: typeof PACKET_VIEW_EN;
-  groupLabels: Readonly<Record<string, string>> | undefined;
+  t: Translate;
+  lang: Lang;
   builderPath: string;
   idPrefix: string;
   tr: (m: Msg) => string;
 }
 
-function EntryPanel({ result, entry, t, pvLabels, groupLabels, builderPath, idPrefix, tr }: EntryPanelProps) {
-  const detail = useMemo(() => entryDetail(result.bytes, entry, groupLabels), [result.bytes, entry, groupLabels]);
+function EntryPanel({ result, entry, t, lang, builderPath, idPrefix, tr }: EntryPanelProps) {
+  const detail = useMemo(() => entryDetail(result.bytes, entry, lang), [result.bytes, entry, lang]);
   const meanings = useMemo(() => (detail.packet ? fieldMeanings(detail.packet, entry.version) : {}), [detail.packet, entry.version]);
   const link = builderLinkFor(result.bytes, entry, builderPath);
   const [copied, setCopied] = useState(false);
-  const title = fill(t.packetTitle, { n: String(entry.index + 1), type: entry.type ?? t.unknownType, length: entry.length, offset: entry.offset });
+  const title = t('decoder.packetTitle', { n: String(entry.index + 1), type: entry.type ?? t('decoder.unknownType'), length: entry.length, offset: entry.offset });
   const canFollow = entry.status === 'malformed' && result.entries.some((e) => e.offset > entry.offset);
 
   return (
     <section className="mqtt-hd__detail" aria-label={title} data-testid="hd-detail">
       <h3 className="mqtt-hd__detail-title">
-        {title} <span className={`mqtt-pw__badge mqtt-pw__badge--${entry.status}`}>{entry.status === 'valid' ? t.verdictValid : entry.status === 'malformed' ? t.verdictMalformed : t.verdictIncomplete}</span>
+        {title} <span className={`mqtt-pw__badge mqtt-pw__badge--${entry.status}`}>{entry.status === 'valid' ? t('decoder.verdictValid') : entry.status === 'malformed' ? t('decoder.verdictMalformed') : t('decoder.verdictIncomplete')}</span>
       </h3>
       <p className="mqtt-pw__note"><strong>{directionText(entry, t)}</strong> — {whyText(entry, t)}</p>
       {entry.status === 'malformed' && entry.error && (
         <div className="mqtt-pw__problem" data-testid="hd-problem">
-          <p><strong>{t.breaksRule}</strong> <code className="mqtt-pw__rule">{entry.error.rule}</code></p>
-          <p>{entry.error.explanation}</p>
-          <p className="mqtt-pw__note">{fill(t.malformedAt, { offset: entry.error.offset, field: entry.error.field })}. {canFollow ? t.keepGoing : entry.length === result.bytes.length - entry.offset ? t.stopped : t.keepGoing}</p>
+          <p><strong>{t('decoder.breaksRule')}</strong> <code className="mqtt-pw__rule">{entry.error.rule}</code></p>
+          <p>{codecText(lang, entry.error.explanation)}</p>
+          <p className="mqtt-pw__note">{t('decoder.malformedAt', { offset: entry.error.offset, field: entry.error.field })}. {canFollow ? t('decoder.keepGoing') : entry.length === result.bytes.length - entry.offset ? t('decoder.stopped') : t('decoder.keepGoing')}</p>
         </div>
       )}
       {entry.status === 'incomplete' && (
         <div className="mqtt-pw__problem" data-testid="hd-incomplete">
-          <p><strong>{fill(t.incompleteTitle, { have: entry.length, needed: entry.needed ?? 0 })}</strong></p>
-          <p>{t.incompleteExplain}</p>
+          <p><strong>{t('decoder.incompleteTitle', { have: entry.length, needed: entry.needed ?? 0 })}</strong></p>
+          <p>{t('decoder.incompleteExplain')}</p>
         </div>
       )}
       <div className="mqtt-pw__controls">
         {'href' in link
-          ? <a className="mqtt-pw__button" href={link.href} data-testid="hd-open-builder">{t.openInBuilder}</a>
+          ? <a className="mqtt-pw__button" href={link.href} data-testid="hd-open-builder">{t('decoder.openInBuilder')}</a>
           : <span className="mqtt-pw__note">{tr(link.reason)}</span>}
         <button type="button" onClick={async () => {
           try {
             await navigator.clipboard.writeText(toHex(result.bytes.subarray(entry.offset, entry.offset + entry.length), ' '));
             setCopied(true);
           } catch { setCopied(false); }
-        }}>{copied ? t.copiedHex : t.copyHex}</button>
+        }}>{copied ? t('decoder.copiedHex') : t('decoder.copyHex')}</button>
       </div>
       <PacketView
         bytes={result.bytes} layout={detail.layout} errorByte={detail.errorByte} payloads={detail.payloads}
-        labels={pvLabels} meanings={meanings} idPrefix={idPrefix}
+        lang={lang} meanings={meanings} idPrefix={idPrefix}
         initialPath={entry.status === 'malformed' ? 'body.error' : entry.type === 'PUBLISH' ? 'payload' : undefined}
       />
     </section>

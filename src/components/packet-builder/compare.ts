@@ -4,6 +4,7 @@
  */
 import { decodeAll, encodePacket, type FieldSpan, type Packet, type ProtocolVersion } from '../../mqtt/codec/index.ts';
 import { toHex } from '../../input/index.ts';
+import { english } from '../i18n/codec-text.ts';
 
 export interface Side {
   version: ProtocolVersion;
@@ -96,7 +97,7 @@ export function diffSpans(a: { bytes: Uint8Array; spans: FieldSpan[] } | undefin
     seen.add(s.path);
     const v4 = hex(a!, s);
     const v5 = other ? hex(b!, other) : null;
-    rows.push({ path: s.path, label: s.label, v4, v5, status: v5 === null ? 'only4' : v4 === v5 ? 'same' : 'changed' });
+    rows.push({ path: s.path, label: english(s.label), v4, v5, status: v5 === null ? 'only4' : v4 === v5 ? 'same' : 'changed' });
   }
   // Fields only the 5.0 encoding has go where they appear in it.
   let insertAt = 0;
@@ -105,7 +106,7 @@ export function diffSpans(a: { bytes: Uint8Array; spans: FieldSpan[] } | undefin
       insertAt = rows.findIndex((r) => r.path === s.path) + 1;
       continue;
     }
-    rows.splice(insertAt, 0, { path: s.path, label: s.label, v4: null, v5: hex(b!, s), status: 'only5' });
+    rows.splice(insertAt, 0, { path: s.path, label: english(s.label), v4: null, v5: hex(b!, s), status: 'only5' });
     insertAt++;
   }
   return rows;

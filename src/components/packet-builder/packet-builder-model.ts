@@ -15,6 +15,7 @@ import {
 } from '../../mqtt/codec/index.ts';
 import { HexInputError, parseHexInput, toHex } from '../../input/index.ts';
 import { msg, text, type Msg } from '../shared/annotated-packet/legacy-i18n.ts';
+import { english } from '../i18n/codec-text.ts';
 
 export type BuilderVersion = 4 | 5;
 export type PayloadMode = 'text' | 'hex' | 'fill';
@@ -521,7 +522,7 @@ export function build(state: BuilderState): BuildResult {
     bytes = encodePacket(packet, { protocolVersion: state.version });
   } catch (error) {
     if (error instanceof InvalidPacketError) {
-      return { ...empty, errors: [{ field: formFieldFor(error.field, state), message: text(error.explanation), rule: error.rule }] };
+      return { ...empty, errors: [{ field: formFieldFor(error.field, state), message: text(english(error.explanation)), rule: error.rule }] };
     }
     if (error instanceof RangeError) return { ...empty, errors: [{ field: 'packet', message: text(error.message) }] };
     throw error;
@@ -538,8 +539,8 @@ export function build(state: BuilderState): BuildResult {
     if (failure !== undefined) {
       const e = failure.error;
       return {
-        ...empty, packet, errors: [{ field: 'fixedHeader.flags', message: text(e.explanation), rule: e.rule }],
-        tampered: { flags: state.flagsOverride, rule: e.rule, explanation: e.explanation, field: e.field },
+        ...empty, packet, errors: [{ field: 'fixedHeader.flags', message: text(english(e.explanation)), rule: e.rule }],
+        tampered: { flags: state.flagsOverride, rule: e.rule, explanation: english(e.explanation), field: e.field },
         remainingLength: remainingLengthView(remaining), overhead: remaining - payloadLength,
       };
     }
@@ -550,7 +551,7 @@ export function build(state: BuilderState): BuildResult {
   const failure = decoded.failures[0];
   if (failure !== undefined || decoded.incomplete !== null || decoded.packets.length !== 1) {
     const e = failure?.error;
-    return { ...empty, errors: [{ field: e ? formFieldFor(e.field, state) : 'packet', message: e ? text(e.explanation) : msg('errRoundTrip'), ...(e ? { rule: e.rule } : {}) }] };
+    return { ...empty, errors: [{ field: e ? formFieldFor(e.field, state) : 'packet', message: e ? text(english(e.explanation)) : msg('errRoundTrip'), ...(e ? { rule: e.rule } : {}) }] };
   }
   return {
     bytes, packet, spans: decoded.packets[0]!.fields ?? [], errors: [], tampered: null,
@@ -837,7 +838,7 @@ function readHexParam(hex: string, v: string | null): { state: BuilderState | nu
   for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(clean.slice(2 * i, 2 * i + 2), 16);
   const decoded = decodeAll(bytes, { protocolVersion: version });
   const failure = decoded.failures[0];
-  if (failure !== undefined) return { state: null, problems: [msg('linkMalformed', { rule: failure.error.rule, explanation: failure.error.explanation })] };
+  if (failure !== undefined) return { state: null, problems: [msg('linkMalformed', { rule: failure.error.rule, explanation: english(failure.error.explanation) })] };
   if (decoded.incomplete !== null || decoded.packets.length === 0) return { state: null, problems: [msg('linkIncomplete')] };
   const first = decoded.packets[0]!.packet;
   const packetVersion: BuilderVersion = first.type === 'CONNECT' ? (first.protocolLevel === 5 ? 5 : 4) : version;

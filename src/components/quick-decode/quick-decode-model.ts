@@ -3,9 +3,12 @@
  * drive it headless and the island only renders what this returns.
  */
 import { decodeAll, detectProtocolVersion, PROTOCOL_VERSION_LABELS, type DecodedPacket, type FieldSpan, type ProtocolVersion } from '../../mqtt/codec/index.ts';
-import { bytesToHex } from '../../mqtt/codec/binary-reader.ts';
 import { HexInputError, parseHexInput } from '../../input/index.ts';
 import { VERSION_BY_CHOICE, type VersionChoice } from '../shared/version.ts';
+import { hexSpaced } from '../shared/hex.ts';
+import { translate } from '../i18n/catalogue.ts';
+import { codecText, localizeSpan } from '../i18n/codec-text.ts';
+import type { Lang } from '../i18n/lang.ts';
 
 export type { VersionChoice };
 
@@ -41,20 +44,22 @@ export interface QuickDecodeResult {
   problem: { message: string; rule?: string; offset?: number; field?: string } | null;
 }
 
-export function quickDecode(text: string, choice: VersionChoice): QuickDecodeResult {
+/** Decodes pasted text; every sentence in the result is in `lang` (catalogue sections `decoder`, `codec`). */
+export function quickDecode(text: string, choice: VersionChoice, lang: Lang = 'en'): QuickDecodeResult {
+  const t = (key: string, values?: Record<string, string | number>) => translate(lang, `decoder.${key}`, values);
   const notes: string[] = [];
   if (text.length > MAX_INPUT_CHARACTERS) {
-    return { status: 'error', notes, packets: [], problem: { message: `The input is ${text.length.toLocaleString('en')} characters; this quick decoder takes up to ${MAX_INPUT_CHARACTERS.toLocaleString('en')}.` } };
+    return { status: 'error', notes, packets: [], problem: { message: t('inputTooLong', { length: text.length, max: MAX_INPUT_CHARACTERS }) } };
   }
   let bytes: Uint8Array;
   try {
     const parsed = parseHexInput(text);
     if (parsed.format === 'empty') return { status: 'empty', notes, packets: [], problem: null };
     bytes = parsed.bytes;
-    notes.push(`Read ${bytes.length} byte${bytes.length === 1 ? '' : 's'} as ${parsed.description}.`, ...parsed.warnings);
+    notes.push(t('quickRead', { bytes: bytes.length, description: parsed.description }), ...parsed.warnings);
   } catch (error) {
     if (error instanceof HexInputError) {
-      return { status: 'error', notes, packets: [], problem: { message: `${error.message} (line ${error.line}, column ${error.column})` } };
+      return { status: 'error', notes, packets: [], problem: { message: t('quickInputProblem', { message: error.message, line: error.line, column: error.column }) } };
     }
     throw error;
   }
@@ -62,30 +67,30 @@ export function quickDecode(text: string, choice: VersionChoice): QuickDecodeRes
   if (choice === 'auto') {
     const guess = detectProtocolVersion(bytes);
     version = guess.protocolVersion;
-    notes.push(`Version: MQTT ${PROTOCOL_VERSION_LABELS[version]}. ${guess.reason}.`);
+    notes.push(`${t('versionGuess', { label: PROTOCOL_VERSION_LABELS[version] })} ${codecText(lang, guess.reason)}.`);
   } else {
     version = VERSION_BY_CHOICE[choice];
-    notes.push(`Version: MQTT ${choice}, as chosen.`);
+    notes.push(t('versionChosen', { label: choice }));
   }
   const result = decodeAll(bytes, { protocolVersion: version, annotate: true });
-  const packets = result.packets.map((p) => packetView(p, bytes));
+  const packets = result.packets.map((p) => packetView(p, bytes, lang));
   const failure = result.failures[0];
   if (failure !== undefined) {
     const e = failure.error;
-    return { status: 'error', notes, packets, problem: { message: e.explanation, rule: e.rule, offset: e.offset, field: e.field } };
+    return { status: 'error', notes, packets, problem: { message: codecText(lang, e.explanation), rule: e.rule, offset: e.offset, field: e.field } };
   }
   if (result.incomplete !== null) {
     const e = result.incomplete;
-    return { status: 'error', notes, packets, problem: { message: `The input ends inside a packet: ${e.field} needs ${e.needed} more byte${e.needed === 1 ? '' : 's'}.`, offset: e.offset } };
+    return { status: 'error', notes, packets, problem: { message: t('quickIncomplete', { field: e.field, needed: e.needed }), offset: e.offset } };
   }
   return { status: 'ok', notes, packets, problem: null };
 }
 
-function packetView(decoded: DecodedPacket, bytes: Uint8Array): PacketView {
+function packetView(decoded: DecodedPacket, bytes: Uint8Array, lang: Lang): PacketView {
   const fields = decoded.fields ?? [];
-  const rows = fields.slice(0, MAX_ROWS_PER_PACKET).map((span) => fieldRow(span, bytes));
+  const rows = fields.slice(0, MAX_ROWS_PER_PACKET).map((span) => fieldRow(span, bytes, lang));
   return {
-    title: `${decoded.packet.type} — ${decoded.length} bytes at offset ${decoded.offset}`,
+    title: translate(lang, 'decoder.quickPacketTitle', { type: decoded.packet.type, length: decoded.length, offset: decoded.offset }),
     offset: decoded.offset,
     length: decoded.length,
     rows,
@@ -93,20 +98,21 @@ function packetView(decoded: DecodedPacket, bytes: Uint8Array): PacketView {
   };
 }
 
-function fieldRow(span: FieldSpan, bytes: Uint8Array): FieldRow {
+function fieldRow(span: FieldSpan, bytes: Uint8Array, lang: Lang): FieldRow {
   const shown = Math.min(span.length, 32);
-  const hex = bytesToHex(bytes, span.offset, span.offset + shown).replace(/(..)(?=.)/g, '$1 ') + (span.length > shown ? ' …' : '');
+  const hex = hexSpaced(bytes.subarray(span.offset, span.offset + shown)) + (span.length > shown ? ' …' : '');
+  const local = localizeSpan(lang, span);
   return {
     offset: span.offset,
     length: span.length,
     path: span.path,
-    label: span.label,
+    label: local.label,
     hex,
     value: span.value === null ? '' : typeof span.value === 'string' ? JSON.stringify(span.value) : String(span.value),
-    bits: (span.bits ?? []).map((b) => {
+    bits: (local.bits ?? []).map((b) => {
       const high = 31 - Math.clz32(b.mask);
       const low = b.shift;
-      return { label: b.label, value: b.value, meaning: b.meaning ?? '', bitRange: high === low ? `bit ${low}` : `bits ${high}–${low}` };
+      return { label: b.label, value: b.value, meaning: b.meaning ?? '', bitRange: high === low ? translate(lang, 'packet.bitOne', { bit: low }) : translate(lang, 'packet.bitSpan', { high, low }) };
     }),
   };
 }

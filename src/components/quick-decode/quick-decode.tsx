@@ -2,39 +2,27 @@ import { useEffect, useId, useMemo, useState } from 'react';
 import { quickDecode, type VersionChoice } from './quick-decode-model.ts';
 import { hashParams } from '../shared/url-hash.ts';
 import { versionChoiceOf } from '../shared/version.ts';
+import VersionSelect from '../shared/version-select.tsx';
+import { translator } from '../i18n/catalogue.ts';
+import type { Lang } from '../i18n/lang.ts';
 
 const EXAMPLE = '10 1a 00 04 4d 51 54 54 04 02 00 3c 00 0e 6d 6f 73 71 5f 70 75 62 5f 31 32 33 34 35';
 
 export interface QuickDecodeProps {
-  /** UI strings, so the English and Chinese pages share one island. */
-  labels?: Partial<typeof ENGLISH>;
+  /** The page's language; every label comes from the catalogue. */
+  lang?: Lang;
   /** The hex shown (and decoded) when the page loads; a tutorial passes its own example. */
   initial?: string;
 }
 
-const ENGLISH = {
-  input: 'Hex bytes',
-  version: 'Protocol version',
-  auto: 'Detect',
-  decode: 'Decode',
-  example: 'Load an example',
-  offset: 'Offset',
-  bytes: 'Bytes',
-  field: 'Field',
-  value: 'Value',
-  problem: 'Problem',
-  rule: 'Rule',
-  more: 'more fields not shown',
-};
-
 /** A minimal "decode this hex" island over the shared codec. Decodes on submit, not per keystroke. */
-export default function QuickDecode({ labels, initial = EXAMPLE }: QuickDecodeProps) {
-  const t = { ...ENGLISH, ...labels };
+export default function QuickDecode({ lang = 'en', initial = EXAMPLE }: QuickDecodeProps) {
+  const t = useMemo(() => translator(lang), [lang]);
   const id = useId();
   const [text, setText] = useState(initial);
   const [choice, setChoice] = useState<VersionChoice>('auto');
   const [submitted, setSubmitted] = useState<{ text: string; choice: VersionChoice }>({ text: initial, choice: 'auto' });
-  const result = useMemo(() => quickDecode(submitted.text, submitted.choice), [submitted]);
+  const result = useMemo(() => quickDecode(submitted.text, submitted.choice, lang), [submitted, lang]);
 
   // Links from other widgets carry bytes as #hex=…&v=5 (the hash never reaches a server).
   useEffect(() => {
@@ -48,33 +36,27 @@ export default function QuickDecode({ labels, initial = EXAMPLE }: QuickDecodePr
   }, []);
 
   return (
-    <div className="mqtt-quick-decode not-content" data-widget="quick-decode" data-pagefind-ignore="">
+    <div className="mqtt-quick-decode not-content" data-widget="quick-decode" data-pagefind-ignore="" role="region" aria-label={t('decoder.quickLabel')} data-testid="quick-decode">
       <form
         onSubmit={(event) => {
           event.preventDefault();
           setSubmitted({ text, choice });
         }}
       >
-        <label htmlFor={`${id}-hex`}>{t.input}</label>
+        <label htmlFor={`${id}-hex`}>{t('decoder.quickInput')}</label>
         <textarea id={`${id}-hex`} rows={4} spellCheck={false} value={text} onChange={(e) => setText(e.target.value)} data-testid="hex-input" />
         <div className="mqtt-quick-decode__controls">
-          <label htmlFor={`${id}-version`}>{t.version}</label>
-          <select id={`${id}-version`} value={choice} onChange={(e) => setChoice(e.target.value as VersionChoice)}>
-            <option value="auto">{t.auto}</option>
-            <option value="3.1">3.1</option>
-            <option value="3.1.1">3.1.1</option>
-            <option value="5.0">5.0</option>
-          </select>
-          <button type="submit">{t.decode}</button>
-          <button type="button" onClick={() => { setText(initial); setSubmitted({ text: initial, choice }); }}>{t.example}</button>
+          <VersionSelect id={`${id}-version`} lang={lang} value={choice} onChange={setChoice} />
+          <button type="submit">{t('decoder.quickDecode')}</button>
+          <button type="button" onClick={() => { setText(initial); setSubmitted({ text: initial, choice }); }}>{t('decoder.quickExample')}</button>
         </div>
       </form>
       <div aria-live="polite" data-testid="decode-output">
         {result.notes.map((note) => <p key={note} className="mqtt-quick-decode__note">{note}</p>)}
         {result.problem && (
           <p role="alert" className="mqtt-quick-decode__problem" data-testid="decode-problem">
-            <strong>{t.problem}:</strong> {result.problem.message}
-            {result.problem.rule && <> — <strong>{t.rule}</strong> <code>{result.problem.rule}</code></>}
+            <strong>{t('decoder.quickProblem')}:</strong> {result.problem.message}
+            {result.problem.rule && <> — <strong>{t('decoder.quickRule')}</strong> <code>{result.problem.rule}</code></>}
             {result.problem.offset !== undefined && <> @ {result.problem.offset}</>}
           </p>
         )}
@@ -84,7 +66,7 @@ export default function QuickDecode({ labels, initial = EXAMPLE }: QuickDecodePr
             <div className="mqtt-quick-decode__scroll">
               <table>
                 <thead>
-                  <tr><th scope="col">{t.offset}</th><th scope="col">{t.bytes}</th><th scope="col">{t.field}</th><th scope="col">{t.value}</th></tr>
+                  <tr><th scope="col">{t('packet.offset')}</th><th scope="col">{t('packet.bytes')}</th><th scope="col">{t('packet.field')}</th><th scope="col">{t('packet.value')}</th></tr>
                 </thead>
                 <tbody>
                   {packet.rows.map((row) => (
@@ -105,7 +87,7 @@ export default function QuickDecode({ labels, initial = EXAMPLE }: QuickDecodePr
                 </tbody>
               </table>
             </div>
-            {packet.hiddenRows > 0 && <p>{packet.hiddenRows} {t.more}</p>}
+            {packet.hiddenRows > 0 && <p>{t('decoder.quickMore', { n: packet.hiddenRows })}</p>}
           </section>
         ))}
       </div>

@@ -23,6 +23,8 @@ import {
   type WireType,
 } from '../../mqtt/codec/index.ts';
 import { packetPart, type PacketPart } from '../../mqtt/codec/packet-parts.ts';
+// The codec labels fields with catalogue messages; this table keeps English until it takes a language.
+import { english } from '../i18n/codec-text.ts';
 
 export const PACKET_ORDER: ReadonlyArray<PacketType> = [
   'CONNECT', 'CONNACK', 'PUBLISH', 'PUBACK', 'PUBREC', 'PUBREL', 'PUBCOMP', 'SUBSCRIBE', 'SUBACK',
@@ -190,11 +192,11 @@ function fieldsOf(bytes: Uint8Array, version: ProtocolVersion, type: PacketType)
     offset: span.offset,
     length: span.length,
     path: span.path,
-    label: span.label,
+    label: english(span.label),
     part: packetPart(span.path, type),
     hex: toHex(bytes.subarray(span.offset, span.offset + span.length)),
     value: span.value,
-    bits: (span.bits ?? []).map((b) => ({ label: b.label, mask: b.mask, shift: b.shift, value: b.value, meaning: b.meaning })),
+    bits: (span.bits ?? []).map((b) => ({ label: english(b.label), mask: b.mask, shift: b.shift, value: b.value, meaning: b.meaning && english(b.meaning) })),
   }));
 }
 

@@ -1,5 +1,11 @@
 import { IncompletePacketError, MalformedPacketError } from './errors.ts';
-import type { BitField, FieldSpan, ProtocolVersion } from './types.ts';
+import type { BitField, CodecMessage, FieldSpan, ProtocolVersion } from './types.ts';
+
+/** A field's name: a catalogue key ('codec.f.topic'), or a key with values. */
+export type Label = string | CodecMessage;
+const asMessage = (label: Label): CodecMessage => (typeof label === 'string' ? { key: label } : label);
+/** A label as a value inside another message (the views render keys found in values). */
+const asValue = (label: Label): string => (typeof label === 'string' ? label : label.key);
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
@@ -42,29 +48,29 @@ export class BinaryReader {
     return this.end - this.pos;
   }
 
-  malformed(offset: number, field: string, rule: string, explanation: string): MalformedPacketError {
+  malformed(offset: number, field: string, rule: string, explanation: CodecMessage): MalformedPacketError {
     return new MalformedPacketError(offset, field, rule, explanation);
   }
 
   /** A field needs `size` bytes but the packet (per its remaining length) has fewer left. */
-  private need(size: number, field: string, label: string): void {
+  private need(size: number, field: string, label: Label): void {
     if (this.pos + size > this.end) {
       throw this.malformed(
         this.pos, field,
         this.version === 5 ? 'MQTT-5.0 §2.1.4' : 'MQTT-3.1.1 §2.2.3',
-        `${label} needs ${size} byte${size === 1 ? '' : 's'} but the remaining length leaves only ${this.end - this.pos}: the remaining length disagrees with the contents`,
+        { key: 'codec.e.needBytes', values: { field: asValue(label), size, left: this.end - this.pos } },
       );
     }
   }
 
-  span(offset: number, length: number, path: string, label: string, value: FieldSpan['value'], bits?: BitField[]): void {
+  span(offset: number, length: number, path: string, label: Label, value: FieldSpan['value'], bits?: BitField[]): void {
     if (this.spans === null) return;
-    const span: FieldSpan = { offset, length, path, label, value };
+    const span: FieldSpan = { offset, length, path, label: asMessage(label), value };
     if (bits !== undefined) span.bits = bits;
     this.spans.push(span);
   }
 
-  byte(path: string, label: string): number {
+  byte(path: string, label: Label): number {
     this.need(1, path, label);
     const value = this.bytes[this.pos]!;
     if (this.spans !== null) this.span(this.pos, 1, path, label, value);
@@ -73,14 +79,14 @@ export class BinaryReader {
   }
 
   /** A flag byte; the caller describes its bits once it knows what they mean. */
-  flagByte(path: string, label: string): number {
+  flagByte(path: string, label: Label): number {
     this.need(1, path, label);
     const value = this.bytes[this.pos]!;
     this.pos += 1;
     return value;
   }
 
-  uint16(path: string, label: string): number {
+  uint16(path: string, label: Label): number {
     this.need(2, path, label);
     const b = this.bytes;
     const value = (b[this.pos]! << 8) | b[this.pos + 1]!;
@@ -89,7 +95,7 @@ export class BinaryReader {
     return value;
   }
 
-  uint32(path: string, label: string): number {
+  uint32(path: string, label: Label): number {
     this.need(4, path, label);
     const b = this.bytes;
     const p = this.pos;
@@ -100,14 +106,14 @@ export class BinaryReader {
   }
 
   /** A Variable Byte Integer inside the packet (property length, subscription identifier). */
-  varInt(path: string, label: string): number {
+  varInt(path: string, label: Label): number {
     const start = this.pos;
     let value = 0;
     let multiplier = 1;
     for (let i = 0; ; i++) {
       if (i === 4) {
         throw this.malformed(start, path, this.version === 5 ? 'MQTT-5.0 §1.5.5' : 'MQTT-3.1.1 §2.2.3',
-          `${label} is a variable byte integer longer than four bytes`);
+          { key: 'codec.e.vbiTooLong', values: { field: asValue(label) } });
       }
       this.need(1, path, label);
       const byte = this.bytes[this.pos++]!;
@@ -115,7 +121,7 @@ export class BinaryReader {
       if ((byte & 0x80) === 0) {
         if (byte === 0 && i > 0) {
           throw this.malformed(start, path, 'MQTT-1.5.5-1',
-            `${label} is not minimally encoded: ${i + 1} bytes where ${i} would do`);
+            { key: 'codec.e.vbiNotMinimal', values: { field: asValue(label), bytes: i + 1 } });
         }
         break;
       }
@@ -126,8 +132,8 @@ export class BinaryReader {
   }
 
   /** A UTF-8 Encoded String: two-byte length, then that many bytes of well-formed UTF-8. */
-  utf8(path: string, label: string): string {
-    const length = this.uint16(`${path}.length`, `${label} length`);
+  utf8(path: string, label: Label): string {
+    const length = this.uint16(`${path}.length`, { key: 'codec.f.lengthOf', values: { field: asValue(label) } });
     this.need(length, path, label);
     const start = this.pos;
     const value = decodeUtf8(this.bytes, start, start + length, this.version, path, label);
@@ -137,8 +143,8 @@ export class BinaryReader {
   }
 
   /** Binary Data: two-byte length, then that many bytes. Returns a view, not a copy. */
-  binary(path: string, label: string): Uint8Array {
-    const length = this.uint16(`${path}.length`, `${label} length`);
+  binary(path: string, label: Label): Uint8Array {
+    const length = this.uint16(`${path}.length`, { key: 'codec.f.lengthOf', values: { field: asValue(label) } });
     this.need(length, path, label);
     const start = this.pos;
     const value = this.bytes.subarray(start, start + length);
@@ -148,7 +154,7 @@ export class BinaryReader {
   }
 
   /** The rest of the packet, as a view. */
-  rest(path: string, label: string): Uint8Array {
+  rest(path: string, label: Label): Uint8Array {
     const start = this.pos;
     const value = this.bytes.subarray(start, this.end);
     if (this.spans !== null) this.span(start, this.end - start, path, label, spanPreview(value));
@@ -168,7 +174,7 @@ function spanPreview(bytes: Uint8Array): string {
  * common case for topics and client ids, take a loop that allocates nothing but the string.
  * A leading U+FEFF is kept, never stripped (MQTT-1.5.3-3 / MQTT-1.5.4-3).
  */
-export function decodeUtf8(bytes: Uint8Array, start: number, end: number, version: ProtocolVersion, path: string, label: string): string {
+export function decodeUtf8(bytes: Uint8Array, start: number, end: number, version: ProtocolVersion, path: string, label: Label): string {
   if (end - start <= 64) {
     let ascii = '';
     let i = start;
@@ -186,7 +192,7 @@ export function decodeUtf8(bytes: Uint8Array, start: number, end: number, versio
   } catch {
     const bad = firstInvalidUtf8(bytes, start, end);
     throw new MalformedPacketError(bad, path, utf8Rule(version, 'well-formed'),
-      `${label} is not well-formed UTF-8: the sequence that starts with byte 0x${HEX[bytes[bad]!]} is invalid, and MQTT strings must be valid UTF-8 with no surrogate code points`);
+      { key: 'codec.e.badUtf8', values: { field: asValue(label), hex: `0x${HEX[bytes[bad]!]}` } });
   }
   const nul = text.indexOf('\u0000');
   if (nul !== -1) {
@@ -198,9 +204,8 @@ export function decodeUtf8(bytes: Uint8Array, start: number, end: number, versio
   return text;
 }
 
-function nullCharacter(offset: number, version: ProtocolVersion, path: string, label: string): MalformedPacketError {
-  return new MalformedPacketError(offset, path, utf8Rule(version, 'null'),
-    `${label} contains the null character U+0000, which MQTT strings must not contain`);
+function nullCharacter(offset: number, version: ProtocolVersion, path: string, label: Label): MalformedPacketError {
+  return new MalformedPacketError(offset, path, utf8Rule(version, 'null'), { key: 'codec.e.nullChar', values: { field: asValue(label) } });
 }
 
 /** The offset of the first byte that starts an ill-formed sequence (RFC 3629, surrogates excluded). */

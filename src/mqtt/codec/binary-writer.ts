@@ -82,7 +82,7 @@ export class BinaryWriter {
   /** Binary Data: two-byte length, then the bytes. */
   binary(bytes: Uint8Array, field: string): void {
     if (bytes.length > 0xffff) {
-      throw new InvalidPacketError(field, this.version === 5 ? 'MQTT-5.0 §1.5.6' : 'MQTT-3.1.1 §1.5.3', `${field} is ${bytes.length} bytes; binary data is limited to 65 535`);
+      throw new InvalidPacketError(field, this.version === 5 ? 'MQTT-5.0 §1.5.6' : 'MQTT-3.1.1 §1.5.3', { key: 'codec.w.binaryTooLong', values: { field, bytes: bytes.length } });
     }
     this.uint16(bytes.length);
     this.raw(bytes);
@@ -104,14 +104,14 @@ export function utf8Length(text: string, field: string, version: ProtocolVersion
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
     if (c < 0x80) {
-      if (c === 0) throw new InvalidPacketError(field, utf8Rule(version, 'null'), `${field} contains U+0000 at character ${i + 1}; MQTT strings must not contain the null character`);
+      if (c === 0) throw new InvalidPacketError(field, utf8Rule(version, 'null'), { key: 'codec.w.nullChar', values: { field, at: i + 1 } });
       bytes += 1;
     } else if (c < 0x800) {
       bytes += 2;
     } else if (c >= 0xd800 && c <= 0xdfff) {
       const next = i + 1 < n ? text.charCodeAt(i + 1) : 0;
       if (c > 0xdbff || next < 0xdc00 || next > 0xdfff) {
-        throw new InvalidPacketError(field, utf8Rule(version, 'well-formed'), `${field} contains a lone surrogate (U+${c.toString(16).toUpperCase()}) at character ${i + 1}, which has no UTF-8 encoding`);
+        throw new InvalidPacketError(field, utf8Rule(version, 'well-formed'), { key: 'codec.w.loneSurrogate', values: { field, code: `U+${c.toString(16).toUpperCase()}`, at: i + 1 } });
       }
       bytes += 4;
       i++;
@@ -120,7 +120,7 @@ export function utf8Length(text: string, field: string, version: ProtocolVersion
     }
   }
   if (bytes > 0xffff) {
-    throw new InvalidPacketError(field, version === 5 ? 'MQTT-5.0 §1.5.4' : 'MQTT-3.1.1 §1.5.3', `${field} is ${bytes} bytes of UTF-8; MQTT strings are limited to 65 535`);
+    throw new InvalidPacketError(field, version === 5 ? 'MQTT-5.0 §1.5.4' : 'MQTT-3.1.1 §1.5.3', { key: 'codec.w.stringTooLong', values: { field, bytes } });
   }
   return bytes;
 }

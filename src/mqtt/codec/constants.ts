@@ -199,4 +199,3 @@ export function reasonCodeName(packet: PacketType, code: number, version: Protoc
   return reasonCodeFor(packet, code)?.name ?? 'not a valid reason code for this packet';
 }
 
-export const QOS_MEANINGS: ReadonlyArray<string> = ['at most once', 'at least once', 'exactly once', 'invalid'];

@@ -1,7 +1,7 @@
 import { IncompletePacketError, MalformedPacketError } from './errors.ts';
 import { decodePacket, MAX_PACKET_SIZE, readFixedHeader } from './parser.ts';
 import { PROTOCOL_VERSION_LABELS } from './constants.ts';
-import type { DecodedPacket, ProtocolVersion } from './types.ts';
+import type { CodecMessage, DecodedPacket, ProtocolVersion } from './types.ts';
 
 export interface PacketFailure {
   /** Where the failed packet starts. */
@@ -70,8 +70,8 @@ function framedLength(bytes: Uint8Array, offset: number, version: ProtocolVersio
 
 export interface VersionGuess {
   protocolVersion: ProtocolVersion;
-  /** One sentence a person can check, e.g. "The CONNECT at byte 0 announces protocol level 5". */
-  reason: string;
+  /** Why, as a message a person can check (codec.v.*): e.g. the CONNECT at byte 0 announces level 5. */
+  reason: CodecMessage;
 }
 
 /**
@@ -86,10 +86,10 @@ export function detectProtocolVersion(bytes: Uint8Array): VersionGuess {
       const first = decodeAll(bytes.subarray(0, Math.min(bytes.length, h.headerLength + h.remainingLength)), { protocolVersion: 5 });
       const connect = first.packets[0]?.packet;
       if (connect?.type === 'CONNECT') {
-        return { protocolVersion: connect.protocolLevel, reason: `The CONNECT at byte 0 announces protocol level ${connect.protocolLevel} (MQTT ${PROTOCOL_VERSION_LABELS[connect.protocolLevel]})` };
+        return { protocolVersion: connect.protocolLevel, reason: { key: 'codec.v.connect', values: { level: connect.protocolLevel, label: PROTOCOL_VERSION_LABELS[connect.protocolLevel] } } };
       }
       const level = peekLevel(bytes, h.headerLength);
-      if (level !== null) return { protocolVersion: level, reason: `The CONNECT at byte 0 declares protocol level ${level}, though it does not decode cleanly` };
+      if (level !== null) return { protocolVersion: level, reason: { key: 'codec.v.connectBroken', values: { level } } };
     }
   } catch {
     // Not even a fixed header: fall through to the trial decode, which will report the problem.
@@ -104,15 +104,14 @@ export function detectProtocolVersion(bytes: Uint8Array): VersionGuess {
   const v4 = scored[0]!;
   const v5 = scored[1]!;
   if (v4.failures === v5.failures && v4.good === v5.good) {
-    return { protocolVersion: 4, reason: v4.failures === 0
-      ? 'No CONNECT in the input and the packets decode the same way as 3.1.1 and as 5.0; assuming 3.1.1 (choose 5.0 to override)'
-      : 'No CONNECT in the input and neither 3.1.1 nor 5.0 decodes it cleanly; assuming 3.1.1' };
+    return { protocolVersion: 4, reason: { key: v4.failures === 0 ? 'codec.v.same' : 'codec.v.neither' } };
   }
   const other = best.v === 5 ? v4 : v5;
   return {
     protocolVersion: best.v,
-    reason: `No CONNECT in the input; it decodes cleanly as MQTT ${PROTOCOL_VERSION_LABELS[best.v]}` +
-      (other.failures > best.failures ? ` but not as ${PROTOCOL_VERSION_LABELS[other.v]} (${other.failures} malformed packet${other.failures === 1 ? '' : 's'})` : ''),
+    reason: other.failures > best.failures
+      ? { key: 'codec.v.cleanNotOther', values: { label: PROTOCOL_VERSION_LABELS[best.v], other: PROTOCOL_VERSION_LABELS[other.v], n: other.failures } }
+      : { key: 'codec.v.clean', values: { label: PROTOCOL_VERSION_LABELS[best.v] } },
   };
 }
 

@@ -1,3 +1,5 @@
+import type { CodecMessage } from './types.ts';
+
 /**
  * Two distinct failures, as msgpack-javascript separates them: the bytes so far are a valid
  * prefix but the packet is not complete yet (wait for more), or the bytes can never be a valid
@@ -11,7 +13,7 @@ export class IncompletePacketError extends Error {
   readonly needed: number;
   readonly field: string;
   constructor(offset: number, needed: number, field: string) {
-    super(`Incomplete packet: ${field} needs ${needed} more byte${needed === 1 ? '' : 's'} at offset ${offset}`);
+    super(`incomplete: ${field} +${needed} at ${offset}`);
     this.offset = offset;
     this.needed = needed;
     this.field = field;
@@ -29,10 +31,11 @@ export class MalformedPacketError extends Error {
   readonly offset: number;
   readonly field: string;
   readonly rule: string;
-  /** The plain-language explanation, without the location prefix. */
-  readonly explanation: string;
-  constructor(offset: number, field: string, rule: string, explanation: string) {
-    super(`${explanation} (${rule}; ${field} at byte ${offset})`);
+  /** What is wrong, as a message the views render per language (catalogue section `codec`). */
+  readonly explanation: CodecMessage;
+  constructor(offset: number, field: string, rule: string, explanation: CodecMessage) {
+    // Error.message is for developers' logs: the key, the rule and the place; readers get the catalogue's text.
+    super(`${explanation.key} (${rule}; ${field} at byte ${offset})`);
     this.offset = offset;
     this.field = field;
     this.rule = rule;
@@ -45,9 +48,9 @@ export class InvalidPacketError extends Error {
   override readonly name = 'InvalidPacketError';
   readonly field: string;
   readonly rule: string;
-  readonly explanation: string;
-  constructor(field: string, rule: string, explanation: string) {
-    super(`${explanation} (${rule}; ${field})`);
+  readonly explanation: CodecMessage;
+  constructor(field: string, rule: string, explanation: CodecMessage) {
+    super(`${explanation.key} (${rule}; ${field})`);
     this.field = field;
     this.rule = rule;
     this.explanation = explanation;

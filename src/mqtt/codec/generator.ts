@@ -11,7 +11,7 @@ import { InvalidPacketError } from './errors.ts';
 import { findTopicFilterProblem, findWildcard, wildcardInNameRule } from './topic-rules.ts';
 import { MAX_VARIABLE_BYTE_INTEGER, variableByteIntegerSize } from './variable-byte-integer.ts';
 import type {
-  AuthPacket, ConnackPacket, ConnectPacket, DisconnectPacket, EncodeOptions, Packet, PacketType,
+  AuthPacket, CodecMessage, ConnackPacket, ConnectPacket, DisconnectPacket, EncodeOptions, Packet, PacketType,
   Properties, ProtocolVersion, PubAckLikePacket, PublishPacket, SubackPacket, SubscribePacket,
   UnsubackPacket, UnsubscribePacket,
 } from './types.ts';
@@ -21,9 +21,9 @@ type BodyWriter<P extends Packet> = (w: BinaryWriter, packet: P) => void;
 export function encodePacket(packet: Packet, options: EncodeOptions = {}): Uint8Array {
   const version: ProtocolVersion = packet.type === 'CONNECT' ? packet.protocolLevel : (options.protocolVersion ?? 4);
   const writeBody = BODY_WRITERS[packet.type as Exclude<PacketType, 'PUBLISH'>] as BodyWriter<Packet> | undefined;
-  if (writeBody === undefined && packet.type !== 'PUBLISH') throw new InvalidPacketError('type', 'MQTT-5.0 §2.1.2', `${String((packet as { type: unknown }).type)} is not an MQTT packet type`);
+  if (writeBody === undefined && packet.type !== 'PUBLISH') throw new InvalidPacketError('type', 'MQTT-5.0 §2.1.2', { key: 'codec.w.notAType', values: { type: String((packet as { type: unknown }).type) } });
   if (packet.type === 'AUTH' && version !== 5) {
-    throw new InvalidPacketError('type', 'MQTT-3.1.1 §2.2.1', 'AUTH exists only in MQTT 5.0');
+    throw new InvalidPacketError('type', 'MQTT-3.1.1 §2.2.1', { key: 'codec.w.authNot5' });
   }
   const allocate = options.allocate ?? allocateZeroed;
   if (packet.type === 'PUBLISH') return encodePublish(packet, version, allocate);
@@ -34,7 +34,7 @@ export function encodePacket(packet: Packet, options: EncodeOptions = {}): Uint8
   const remainingLength = measure.pos;
   if (remainingLength > MAX_VARIABLE_BYTE_INTEGER) {
     throw new InvalidPacketError('fixedHeader.remainingLength', version === 5 ? 'MQTT-5.0 §2.1.4' : 'MQTT-3.1.1 §2.2.3',
-      `The packet body is ${remainingLength} bytes; the remaining length can express at most ${MAX_VARIABLE_BYTE_INTEGER}`);
+      { key: 'codec.w.bodyTooLong', values: { bytes: remainingLength, max: MAX_VARIABLE_BYTE_INTEGER } });
   }
   const headerLength = 1 + variableByteIntegerSize(remainingLength);
   const out = allocate(headerLength + remainingLength);
@@ -76,7 +76,7 @@ function encodePublish(p: PublishPacket, version: ProtocolVersion, allocate: (si
   const flags = publishFlags(p, version);
   if (!(version === 5 && p.topic === '' && p.properties?.topicAlias !== undefined)) {
     // Same rule as the parser: in 5.0 an empty topic is legal only with a Topic Alias.
-    if (version === 5 && p.topic === '') invalid('topic', 'MQTT-5.0 §3.3.2.1', 'The topic name is empty and there is no Topic Alias property to stand in for it');
+    if (version === 5 && p.topic === '') invalid('topic', 'MQTT-5.0 §3.3.2.1', { key: 'codec.e.emptyTopicNoAlias' });
     checkTopicName(p.topic, 'topic', 'MQTT-3.3.2-2');
   }
   const topicLength = utf8Length(p.topic, 'topic', version);
@@ -91,7 +91,7 @@ function encodePublish(p: PublishPacket, version: ProtocolVersion, allocate: (si
     + (version === 5 ? variableByteIntegerSize(propertiesLength) + propertiesLength : 0) + payload.length;
   if (remainingLength > MAX_VARIABLE_BYTE_INTEGER) {
     invalid('fixedHeader.remainingLength', version === 5 ? 'MQTT-5.0 §2.1.4' : 'MQTT-3.1.1 §2.2.3',
-      `The packet body is ${remainingLength} bytes; the remaining length can express at most ${MAX_VARIABLE_BYTE_INTEGER}`);
+      { key: 'codec.w.bodyTooLong', values: { bytes: remainingLength, max: MAX_VARIABLE_BYTE_INTEGER } });
   }
   const out = allocate(1 + variableByteIntegerSize(remainingLength) + remainingLength);
   const w = new BinaryWriter(out, 0, version);
@@ -127,21 +127,21 @@ const BODY_WRITERS: { [T in Exclude<PacketType, 'PUBLISH'>]: BodyWriter<Extract<
   AUTH: writeAuth,
 };
 
-function invalid(field: string, rule: string, explanation: string): never {
+function invalid(field: string, rule: string, explanation: CodecMessage): never {
   throw new InvalidPacketError(field, rule, explanation);
 }
 
 function checkInteger(value: unknown, max: number, field: string, rule: string, min = 0): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    invalid(field, rule, `${field} must be an integer from ${min} to ${max}, not ${String(value)}`);
+    invalid(field, rule, { key: 'codec.w.integer', values: { field, min, max, value: String(value) } });
   }
   return value;
 }
 
 function publishFlags(packet: PublishPacket, version: ProtocolVersion): number {
   const qos = packet.qos;
-  if (qos !== 0 && qos !== 1 && qos !== 2) invalid('fixedHeader.flags.qos', 'MQTT-3.3.1-4', `QoS must be 0, 1 or 2, not ${String(qos)}`);
-  if (packet.dup && qos === 0 && version !== 3) invalid('fixedHeader.flags.dup', 'MQTT-3.3.1-2', 'DUP must be 0 for a QoS 0 PUBLISH');
+  if (qos !== 0 && qos !== 1 && qos !== 2) invalid('fixedHeader.flags.qos', 'MQTT-3.3.1-4', { key: 'codec.w.qos', values: { value: String(qos) } });
+  if (packet.dup && qos === 0 && version !== 3) invalid('fixedHeader.flags.dup', 'MQTT-3.3.1-2', { key: 'codec.w.dupQos0' });
   return (packet.dup ? 8 : 0) | (qos << 1) | (packet.retain ? 1 : 0);
 }
 
@@ -150,39 +150,39 @@ function writePacketId(w: BinaryWriter, packetId: number | undefined, rule: stri
 }
 
 function checkTopicName(topic: string, field: string, rule: string): void {
-  if (typeof topic !== 'string') invalid(field, 'MQTT-3.3.2-1', `${field} must be a string`);
-  if (topic.length === 0) invalid(field, 'MQTT-4.7.3-1', `${field} is empty: topic names must be at least one character long`);
+  if (typeof topic !== 'string') invalid(field, 'MQTT-3.3.2-1', { key: 'codec.w.string', values: { field } });
+  if (topic.length === 0) invalid(field, 'MQTT-4.7.3-1', { key: 'codec.e.emptyTopic' });
   const at = findWildcard(topic);
-  if (at !== -1) invalid(field, rule, `${field} contains the wildcard '${topic[at]}' at character ${at + 1}; wildcards may appear only in topic filters`);
+  if (at !== -1) invalid(field, rule, { key: 'codec.e.wildcardInName', values: { char: topic[at]!, at: at + 1 } });
 }
 
 function checkTopicFilter(filter: string, field: string, version: ProtocolVersion): void {
-  if (typeof filter !== 'string') invalid(field, 'MQTT-3.8.3-1', `${field} must be a string`);
+  if (typeof filter !== 'string') invalid(field, 'MQTT-3.8.3-1', { key: 'codec.w.string', values: { field } });
   const problem = findTopicFilterProblem(filter, version);
-  if (problem !== null) invalid(field, problem.rule, problem.message);
+  if (problem !== null) invalid(field, problem.rule, problem.explanation);
 }
 
 function checkReasonCode(code: number, type: PacketType, field: string): void {
   checkInteger(code, 0xff, field, REASON_CODE_RULES[type] ?? 'MQTT-5.0 §2.4');
   if (reasonCodeFor(type, code) === undefined) {
-    invalid(field, REASON_CODE_RULES[type] ?? 'MQTT-5.0 §2.4', `0x${code.toString(16).padStart(2, '0')} is not a reason code a ${type} may carry`);
+    invalid(field, REASON_CODE_RULES[type] ?? 'MQTT-5.0 §2.4', { key: 'codec.e.reasonCode', values: { hex: `0x${code.toString(16).padStart(2, '0')}`, type } });
   }
 }
 
 function writeConnect(w: BinaryWriter, p: ConnectPacket): void {
   const version = p.protocolLevel;
-  if (version !== 3 && version !== 4 && version !== 5) invalid('protocolLevel', 'MQTT-3.1.2-2', `Protocol level must be 3, 4 or 5, not ${String(version)}`);
+  if (version !== 3 && version !== 4 && version !== 5) invalid('protocolLevel', 'MQTT-3.1.2-2', { key: 'codec.w.level', values: { value: String(version) } });
   const name = p.protocolName ?? PROTOCOL_NAMES[version];
   if (name !== PROTOCOL_NAMES[version]) {
-    invalid('protocolName', 'MQTT-3.1.2-1', `Protocol level ${version} goes with the protocol name "${PROTOCOL_NAMES[version]}", not ${JSON.stringify(name)}`);
+    invalid('protocolName', 'MQTT-3.1.2-1', { key: 'codec.w.nameLevel', values: { level: version, expected: PROTOCOL_NAMES[version]!, name: JSON.stringify(name) } });
   }
   const will = p.will;
   if (will !== undefined) {
-    if (will.qos !== 0 && will.qos !== 1 && will.qos !== 2) invalid('will.qos', version === 5 ? 'MQTT-3.1.2-12' : 'MQTT-3.1.2-14', `Will QoS must be 0, 1 or 2, not ${String(will.qos)}`);
+    if (will.qos !== 0 && will.qos !== 1 && will.qos !== 2) invalid('will.qos', version === 5 ? 'MQTT-3.1.2-12' : 'MQTT-3.1.2-14', { key: 'codec.w.qos', values: { value: String(will.qos) } });
   }
   const hasUsername = p.username !== undefined;
   const hasPassword = p.password !== undefined;
-  if (version === 4 && hasPassword && !hasUsername) invalid('password', 'MQTT-3.1.2-22', 'In 3.1.1 a password needs a user name');
+  if (version === 4 && hasPassword && !hasUsername) invalid('password', 'MQTT-3.1.2-22', { key: 'codec.e.passwordNoUser' });
   w.utf8(name, 'protocolName');
   w.byte(version);
   w.byte((hasUsername ? 0x80 : 0) | (hasPassword ? 0x40 : 0) | (will?.retain ? 0x20 : 0) | ((will?.qos ?? 0) << 3) | (will ? 0x04 : 0) | (p.cleanSession ? 0x02 : 0));
@@ -203,8 +203,8 @@ function writeConnack(w: BinaryWriter, p: ConnackPacket): void {
   const version = w.version;
   const code = checkInteger(p.reasonCode, 0xff, 'reasonCode', version === 5 ? 'MQTT-3.2.2-8' : 'MQTT-3.1.1 §3.2.2.3');
   if (version === 5) checkReasonCode(code, 'CONNACK', 'reasonCode');
-  else if (code > 5) invalid('reasonCode', 'MQTT-3.1.1 §3.2.2.3', `CONNACK return code ${code} is reserved: 3.1.1 defines only 0 to 5`);
-  if (p.sessionPresent && code !== 0) invalid('sessionPresent', version === 5 ? 'MQTT-3.2.2-6' : 'MQTT-3.2.2-4', 'Session Present must be 0 when the connection is refused');
+  else if (code > 5) invalid('reasonCode', 'MQTT-3.1.1 §3.2.2.3', { key: 'codec.e.connackCode', values: { code } });
+  if (p.sessionPresent && code !== 0) invalid('sessionPresent', version === 5 ? 'MQTT-3.2.2-6' : 'MQTT-3.2.2-4', { key: 'codec.w.sessionRefused' });
   w.byte(p.sessionPresent && version !== 3 ? 1 : 0);
   w.byte(code);
   if (version === 5) writeProperties(w, p.properties, 'CONNACK', 'properties');
@@ -229,17 +229,17 @@ function writeSubscribe(w: BinaryWriter, p: SubscribePacket): void {
   writePacketId(w, p.packetId, version === 5 ? 'MQTT-2.2.1-3' : 'MQTT-2.3.1-1');
   if (version === 5) writeProperties(w, p.properties, 'SUBSCRIBE', 'properties');
   if (!Array.isArray(p.subscriptions) || p.subscriptions.length === 0) {
-    invalid('subscriptions', version === 5 ? 'MQTT-3.8.3-2' : 'MQTT-3.8.3-3', 'A SUBSCRIBE must contain at least one topic filter');
+    invalid('subscriptions', version === 5 ? 'MQTT-3.8.3-2' : 'MQTT-3.8.3-3', { key: 'codec.e.subscribeEmpty' });
   }
   p.subscriptions.forEach((s, i) => {
     const path = `subscriptions[${i}]`;
     checkTopicFilter(s.topicFilter, `${path}.topicFilter`, version);
-    if (s.qos !== 0 && s.qos !== 1 && s.qos !== 2) invalid(`${path}.qos`, version === 5 ? 'MQTT-5.0 §3.8.3.1' : 'MQTT-3-8.3-4', `QoS must be 0, 1 or 2, not ${String(s.qos)}`);
+    if (s.qos !== 0 && s.qos !== 1 && s.qos !== 2) invalid(`${path}.qos`, version === 5 ? 'MQTT-5.0 §3.8.3.1' : 'MQTT-3-8.3-4', { key: 'codec.w.qos', values: { value: String(s.qos) } });
     let options = s.qos;
     if (version === 5) {
       const handling = s.retainHandling ?? 0;
-      if (handling !== 0 && handling !== 1 && handling !== 2) invalid(`${path}.retainHandling`, 'MQTT-5.0 §3.8.3.1', `Retain Handling must be 0, 1 or 2, not ${String(handling)}`);
-      if (s.noLocal && s.topicFilter.startsWith('$share/')) invalid(`${path}.noLocal`, 'MQTT-3.8.3-4', 'No Local must not be set on a shared subscription');
+      if (handling !== 0 && handling !== 1 && handling !== 2) invalid(`${path}.retainHandling`, 'MQTT-5.0 §3.8.3.1', { key: 'codec.w.retainHandling', values: { value: String(handling) } });
+      if (s.noLocal && s.topicFilter.startsWith('$share/')) invalid(`${path}.noLocal`, 'MQTT-3.8.3-4', { key: 'codec.e.noLocalShared' });
       options |= (s.noLocal ? 0x04 : 0) | (s.retainAsPublished ? 0x08 : 0) | (handling << 4);
     }
     w.utf8(s.topicFilter, `${path}.topicFilter`);
@@ -252,11 +252,11 @@ function writeSuback(w: BinaryWriter, p: SubackPacket): void {
   writePacketId(w, p.packetId, version === 5 ? 'MQTT-2.2.1-6' : 'MQTT-2.3.1-7');
   if (version === 5) writeProperties(w, p.properties, 'SUBACK', 'properties');
   if (!Array.isArray(p.reasonCodes) || p.reasonCodes.length === 0) {
-    invalid('reasonCodes', version === 5 ? 'MQTT-3.8.4-6' : 'MQTT-3.8.4-5', 'A SUBACK must carry one return code for each topic filter');
+    invalid('reasonCodes', version === 5 ? 'MQTT-3.8.4-6' : 'MQTT-3.8.4-5', { key: 'codec.e.subackEmpty' });
   }
   p.reasonCodes.forEach((code, i) => {
     if (version === 5) checkReasonCode(code, 'SUBACK', `reasonCodes[${i}]`);
-    else if (!(code === 0 || code === 1 || code === 2 || code === 0x80)) invalid(`reasonCodes[${i}]`, 'MQTT-3.9.3-2', `SUBACK return code ${String(code)} is reserved: only 0x00, 0x01, 0x02 and 0x80 are allowed`);
+    else if (!(code === 0 || code === 1 || code === 2 || code === 0x80)) invalid(`reasonCodes[${i}]`, 'MQTT-3.9.3-2', { key: 'codec.e.subackCode', values: { hex: String(code) } });
     w.byte(code);
   });
 }
@@ -265,7 +265,7 @@ function writeUnsubscribe(w: BinaryWriter, p: UnsubscribePacket): void {
   const version = w.version;
   writePacketId(w, p.packetId, version === 5 ? 'MQTT-2.2.1-3' : 'MQTT-2.3.1-1');
   if (version === 5) writeProperties(w, p.properties, 'UNSUBSCRIBE', 'properties');
-  if (!Array.isArray(p.topicFilters) || p.topicFilters.length === 0) invalid('topicFilters', 'MQTT-3.10.3-2', 'An UNSUBSCRIBE must contain at least one topic filter');
+  if (!Array.isArray(p.topicFilters) || p.topicFilters.length === 0) invalid('topicFilters', 'MQTT-3.10.3-2', { key: 'codec.e.unsubscribeEmpty' });
   p.topicFilters.forEach((filter, i) => {
     checkTopicFilter(filter, `topicFilters[${i}]`, version);
     w.utf8(filter, `topicFilters[${i}]`);
@@ -278,7 +278,7 @@ function writeUnsuback(w: BinaryWriter, p: UnsubackPacket): void {
   if (version !== 5) return;
   writeProperties(w, p.properties, 'UNSUBACK', 'properties');
   const codes = p.reasonCodes ?? [];
-  if (codes.length === 0) invalid('reasonCodes', 'MQTT-3.11.3-2', 'A 5.0 UNSUBACK must carry one reason code for each topic filter');
+  if (codes.length === 0) invalid('reasonCodes', 'MQTT-3.11.3-2', { key: 'codec.e.unsubackEmpty' });
   codes.forEach((code, i) => {
     checkReasonCode(code, 'UNSUBACK', `reasonCodes[${i}]`);
     w.byte(code);
@@ -318,14 +318,14 @@ function writeProperties(w: BinaryWriter, properties: Properties | undefined, co
 }
 
 function writePropertyValues(w: BinaryWriter, properties: Properties, context: PropertyContext, prefix: string): void {
-  const where = context === 'WILL' ? 'the Will properties' : `a ${context}`;
+  const where = context;
   for (const key in properties) {
     const value = (properties as Record<string, unknown>)[key];
     if (value === undefined) continue;
     const field = `${prefix}.${key}`;
     const definition = PROPERTY_BY_KEY.get(key);
-    if (definition === undefined) invalid(field, 'MQTT-5.0 §2.2.2.2', `${key} is not an MQTT 5.0 property`);
-    if (!definition.contexts.includes(context)) invalid(field, 'MQTT-5.0 §2.2.2.2', `${definition.label} is not allowed in ${where}`);
+    if (definition === undefined) invalid(field, 'MQTT-5.0 §2.2.2.2', { key: 'codec.w.notAProperty', values: { key } });
+    if (!definition.contexts.includes(context)) invalid(field, 'MQTT-5.0 §2.2.2.2', { key: 'codec.w.propertyNotAllowed', values: { name: `codec.p.${definition.key}`, where } });
     const rule = definition.allowed?.rule ?? 'MQTT-5.0 §2.2.2.2';
     switch (definition.wireType) {
       case 'byte':
@@ -334,7 +334,7 @@ function writePropertyValues(w: BinaryWriter, properties: Properties, context: P
         const max = definition.wireType === 'byte' ? 0xff : definition.wireType === 'twoByteInteger' ? 0xffff : 0xffff_ffff;
         const n = checkInteger(value, max, field, rule);
         const allowed = definition.allowed;
-        if (allowed !== undefined && (n < allowed.min || n > allowed.max)) invalid(field, rule, `${definition.label} is ${n}; it ${allowed.why}`);
+        if (allowed !== undefined && (n < allowed.min || n > allowed.max)) invalid(field, rule, { key: 'codec.e.propertyRange', values: { name: `codec.p.${definition.key}`, value: n, min: allowed.min, max: allowed.max } });
         w.byte(definition.id);
         if (definition.wireType === 'byte') w.byte(n);
         else if (definition.wireType === 'twoByteInteger') w.uint16(n);
@@ -344,8 +344,8 @@ function writePropertyValues(w: BinaryWriter, properties: Properties, context: P
       case 'variableByteInteger': {
         // Only subscriptionIdentifiers has this type; it is a list (several in a PUBLISH, one in a SUBSCRIBE).
         const list = value as number[];
-        if (!Array.isArray(list)) invalid(field, rule, `${key} must be an array of numbers`);
-        if (context === 'SUBSCRIBE' && list.length > 1) invalid(field, 'MQTT-5.0 §3.8.2.1.2', 'A SUBSCRIBE may carry only one Subscription Identifier');
+        if (!Array.isArray(list)) invalid(field, rule, { key: 'codec.w.numberArray', values: { key } });
+        if (context === 'SUBSCRIBE' && list.length > 1) invalid(field, 'MQTT-5.0 §3.8.2.1.2', { key: 'codec.w.oneSubscriptionId' });
         for (const n of list) {
           checkInteger(n, MAX_VARIABLE_BYTE_INTEGER, field, rule, 1);
           w.byte(definition.id);
@@ -354,20 +354,20 @@ function writePropertyValues(w: BinaryWriter, properties: Properties, context: P
         break;
       }
       case 'utf8String':
-        if (typeof value !== 'string') invalid(field, 'MQTT-1.5.4-1', `${definition.label} must be a string`);
+        if (typeof value !== 'string') invalid(field, 'MQTT-1.5.4-1', { key: 'codec.w.string', values: { field: `codec.p.${definition.key}` } });
         w.byte(definition.id);
         w.utf8(value, field);
         break;
       case 'binaryData':
-        if (!(value instanceof Uint8Array)) invalid(field, 'MQTT-5.0 §1.5.6', `${definition.label} must be binary data (a Uint8Array)`);
+        if (!(value instanceof Uint8Array)) invalid(field, 'MQTT-5.0 §1.5.6', { key: 'codec.w.binary', values: { field: `codec.p.${definition.key}` } });
         w.byte(definition.id);
         w.binary(value, field);
         break;
       case 'utf8StringPair': {
         const pairs = value as Array<[string, string]>;
-        if (!Array.isArray(pairs)) invalid(field, 'MQTT-1.5.7-1', 'userProperties must be an array of [name, value] pairs');
+        if (!Array.isArray(pairs)) invalid(field, 'MQTT-1.5.7-1', { key: 'codec.w.userProperties' });
         pairs.forEach((pair, i) => {
-          if (!Array.isArray(pair) || typeof pair[0] !== 'string' || typeof pair[1] !== 'string') invalid(`${field}[${i}]`, 'MQTT-1.5.7-1', 'Each user property is a [name, value] pair of strings');
+          if (!Array.isArray(pair) || typeof pair[0] !== 'string' || typeof pair[1] !== 'string') invalid(`${field}[${i}]`, 'MQTT-1.5.7-1', { key: 'codec.w.userPropertyPair' });
           w.byte(definition.id);
           w.utf8(pair[0], `${field}[${i}].name`);
           w.utf8(pair[1], `${field}[${i}].value`);

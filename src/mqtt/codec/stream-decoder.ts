@@ -128,7 +128,7 @@ export class StreamDecoder {
     }
     if (length > this.maximumPacketSize) {
       throw new MalformedPacketError(this.position + 1, 'fixedHeader.remainingLength', this.protocolVersion === 5 ? 'MQTT-5.0 §3.1.2.11.4' : 'MQTT-3.1.1 §2.2.3',
-        `The packet is ${length} bytes, more than the maximum packet size of ${this.maximumPacketSize} bytes`);
+        { key: 'codec.e.tooBig', values: { length, maximum: this.maximumPacketSize } });
     }
     if (this.buffered < length) {
       this.expected = length;

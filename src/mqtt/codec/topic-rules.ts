@@ -3,11 +3,11 @@
  * 5.0 §4.7–4.8). The topics module explains the same rules level by level for people; this file
  * only answers "is it legal, and if not, where" as fast as a decoder needs.
  */
-import type { ProtocolVersion } from './types.ts';
+import type { CodecMessage, ProtocolVersion } from './types.ts';
 
 export interface TopicRuleProblem {
   rule: string;
-  message: string;
+  explanation: CodecMessage;
   /** UTF-16 index of the offending character, or -1 for the whole string. */
   index: number;
 }
@@ -26,7 +26,7 @@ export function findWildcard(topic: string): number {
 
 export function findTopicFilterProblem(filter: string, version: ProtocolVersion): TopicRuleProblem | null {
   if (filter.length === 0) {
-    return { rule: 'MQTT-4.7.3-1', message: 'The topic filter is empty: topic filters must be at least one character long', index: -1 };
+    return { rule: 'MQTT-4.7.3-1', explanation: { key: 'codec.t.emptyFilter' }, index: -1 };
   }
   let body = filter;
   let bodyStart = 0;
@@ -34,14 +34,14 @@ export function findTopicFilterProblem(filter: string, version: ProtocolVersion)
     const slash = filter.indexOf('/', 7);
     const group = slash === -1 ? filter.slice(7) : filter.slice(7, slash);
     if (group.length === 0) {
-      return { rule: 'MQTT-4.8.2-1', message: 'The shared subscription has an empty ShareName: $share/ must be followed by a name of at least one character', index: 7 };
+      return { rule: 'MQTT-4.8.2-1', explanation: { key: 'codec.t.emptyShareName' }, index: 7 };
     }
     const wildcard = findWildcard(group);
     if (wildcard !== -1) {
-      return { rule: 'MQTT-4.8.2-2', message: `The ShareName "${group}" contains '${group[wildcard]}'; a ShareName must not contain '/', '+' or '#'`, index: 7 + wildcard };
+      return { rule: 'MQTT-4.8.2-2', explanation: { key: 'codec.t.shareNameWildcard', values: { group, char: group[wildcard]! } }, index: 7 + wildcard };
     }
     if (slash === -1 || slash === filter.length - 1) {
-      return { rule: 'MQTT-4.8.2-2', message: 'The shared subscription has no topic filter after $share/{ShareName}/', index: -1 };
+      return { rule: 'MQTT-4.8.2-2', explanation: { key: 'codec.t.shareNoFilter' }, index: -1 };
     }
     bodyStart = slash + 1;
     body = filter.slice(bodyStart);
@@ -52,10 +52,10 @@ export function findTopicFilterProblem(filter: string, version: ProtocolVersion)
     const startsLevel = i === 0 || body.charCodeAt(i - 1) === 0x2f;
     const endsLevel = i === body.length - 1 || body.charCodeAt(i + 1) === 0x2f;
     if (c === 0x2b && !(startsLevel && endsLevel)) {
-      return { rule: version === 5 ? 'MQTT-4.7.1-2' : 'MQTT-4.7.1-3', message: `The '+' at character ${bodyStart + i + 1} shares its level with other characters; '+' must occupy a whole level`, index: bodyStart + i };
+      return { rule: version === 5 ? 'MQTT-4.7.1-2' : 'MQTT-4.7.1-3', explanation: { key: 'codec.t.plusLevel', values: { at: bodyStart + i + 1 } }, index: bodyStart + i };
     }
     if (c === 0x23 && !(startsLevel && i === body.length - 1)) {
-      return { rule: version === 5 ? 'MQTT-4.7.1-1' : 'MQTT-4.7.1-2', message: `The '#' at character ${bodyStart + i + 1} is not the whole last level; '#' must stand alone as the final level`, index: bodyStart + i };
+      return { rule: version === 5 ? 'MQTT-4.7.1-1' : 'MQTT-4.7.1-2', explanation: { key: 'codec.t.hashLast', values: { at: bodyStart + i + 1 } }, index: bodyStart + i };
     }
   }
   return null;

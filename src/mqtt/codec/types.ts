@@ -159,15 +159,26 @@ export type Packet =
   | SubackPacket | UnsubscribePacket | UnsubackPacket | PingreqPacket | PingrespPacket
   | DisconnectPacket | AuthPacket;
 
+/**
+ * Text the codec hands to people, as a message: a catalogue key (section `codec` of
+ * src/components/i18n) and its values. The codec holds no sentences: the views render the key in
+ * the reader's language, the CLI in English. A string value that is itself a `codec.` key (a
+ * field's name inside an error, say) is rendered as that key's text.
+ */
+export interface CodecMessage {
+  key: string;
+  values?: Readonly<Record<string, string | number>>;
+}
+
 /** One bit field inside a flag byte. `mask` selects the bits, `shift` the lowest one. */
 export interface BitField {
   path: string;
-  label: string;
+  label: CodecMessage;
   mask: number;
   shift: number;
   value: number;
   /** What the value means, e.g. "QoS 1 — at least once" or "reserved, must be 0". */
-  meaning?: string;
+  meaning?: CodecMessage;
 }
 
 /**
@@ -180,7 +191,7 @@ export interface FieldSpan {
   length: number;
   /** Dotted path into the packet, e.g. `fixedHeader.flags`, `topic.length`, `properties[2].value`. */
   path: string;
-  label: string;
+  label: CodecMessage;
   /** The decoded value in JSON-friendly form (binary data as lowercase hex). */
   value: string | number | boolean | null;
   bits?: BitField[];

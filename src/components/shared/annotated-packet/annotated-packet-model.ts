@@ -8,6 +8,9 @@
  */
 import { PROTOCOL_VERSION_LABELS, reasonCodeName, type BitField, type FieldSpan, type Packet, type ProtocolVersion } from '../../../mqtt/codec/index.ts';
 import { asciiChar, HEX_BYTE, hexPreview } from '../hex.ts';
+import { codecText } from '../../i18n/codec-text.ts';
+import { hasKey, translate } from '../../i18n/catalogue.ts';
+import type { Lang } from '../../i18n/lang.ts';
 
 /** What part of the packet a field belongs to, for colouring. */
 export type FieldKind = 'fixed' | 'variable' | 'properties' | 'payload';
@@ -76,15 +79,21 @@ export function fieldKind(path: string): FieldKind {
   return 'variable';
 }
 
-function groupLabel(path: string, groupLabels: Readonly<Record<string, string>>): string {
-  const direct = groupLabels[path] ?? GROUP_LABELS[path];
+function groupLabel(path: string, groupLabels: Readonly<Record<string, string>> | undefined, lang: Lang): string {
+  const group = (name: string): string | undefined => {
+    const given = groupLabels?.[name];
+    if (given !== undefined) return given;
+    const key = `packet.group.${name.replace('.', '_')}`;
+    return hasKey(key) ? translate(lang, key) : undefined;
+  };
+  const direct = group(path);
   if (direct !== undefined) return direct;
   const indexed = /^(.*?)\[(\d+)\]$/.exec(path);
   if (indexed !== null) {
     const parent = indexed[1]!;
     const n = Number(indexed[2]) + 1;
-    if (parent === 'subscriptions') return `${groupLabels.subscription ?? GROUP_LABELS.subscription} ${n}`;
-    if (parent.endsWith('properties')) return `${groupLabels.property ?? GROUP_LABELS.property} ${n}`;
+    if (parent === 'subscriptions') return translate(lang, 'packet.group.indexed', { name: group('subscription')!, n });
+    if (parent.endsWith('properties')) return translate(lang, 'packet.group.indexed', { name: group('property')!, n });
     return `${parent.split('.').pop()} ${n}`;
   }
   const last = path.split('.').pop() ?? path;
@@ -98,10 +107,11 @@ function groupLabel(path: string, groupLabels: Readonly<Record<string, string>>)
  */
 export function layoutPacket(
   spans: FieldSpan[], base: number, length: number,
-  options: { maxNodes?: number; groupLabels?: Readonly<Record<string, string>> } = {},
+  options: { maxNodes?: number; groupLabels?: Readonly<Record<string, string>>; lang?: Lang } = {},
 ): PacketLayout {
   const maxNodes = options.maxNodes ?? DEFAULT_MAX_NODES;
-  const groupLabels = options.groupLabels ?? GROUP_LABELS;
+  const lang = options.lang ?? 'en';
+  const groupLabels = options.groupLabels;
   const nodes: FieldNode[] = [];
   const byPath = new Map<string, number>();
   const byteSpan = new Int32Array(length).fill(-1);
@@ -123,7 +133,7 @@ export function layoutPacket(
         index = nodes.length;
         const depth = parent === -1 ? 0 : nodes[parent]!.depth + 1;
         nodes.push({
-          index, path: prefix, label: groupLabel(prefix, groupLabels), depth, parent, children: [], span: -1,
+          index, path: prefix, label: groupLabel(prefix, groupLabels, lang), depth, parent, children: [], span: -1,
           start: span.offset, end: span.offset + span.length, kind: fieldKind(prefix),
         });
         byPath.set(prefix, index);
@@ -136,11 +146,12 @@ export function layoutPacket(
     }
     const own = nodes[parent]!;
     own.span = spanIndex;
-    own.label = span.label;
+    own.label = codecText(lang, span.label);
     spanNode[spanIndex] = parent;
     // A property's group takes the property's name from its identifier span.
-    if (span.path.endsWith('.id') && span.label.includes(': ') && own.parent !== -1) {
-      nodes[own.parent]!.label = span.label.slice(span.label.indexOf(': ') + 2);
+    const name = span.label.values?.name;
+    if (span.path.endsWith('.id') && typeof name === 'string' && own.parent !== -1) {
+      nodes[own.parent]!.label = codecText(lang, { key: name });
     }
   });
   // Nodes were created in first-byte order, which for a tree whose groups are contiguous is pre-order.
@@ -244,7 +255,8 @@ export function offsetLabel(offset: number, width = 4): string {
 // ---------------------------------------------------------------------------------------------
 // Values, bits and payloads
 
-const BINARY_LABEL = /(^Payload$|payload$|^Password$|Data$)/;
+/** Fields whose value is binary data, shown as hex (payloads, password, binary properties). */
+const BINARY_FIELDS: ReadonlySet<string> = new Set(['codec.f.payload', 'codec.f.willPayload', 'codec.f.password', 'codec.p.correlationData', 'codec.p.authenticationData']);
 
 /** How a span's value reads in the tree: strings quoted, binary as hex, numbers as numbers. */
 export function formatValue(span: FieldSpan): string {
@@ -255,7 +267,7 @@ export function formatValue(span: FieldSpan): string {
     if (span.bits !== undefined || span.path === 'fixedHeader') return `0x${HEX_BYTE[v & 0xff]} (${v.toString(2).padStart(8, '0')})`;
     return v.toLocaleString('en');
   }
-  if (BINARY_LABEL.test(span.label) || span.path.endsWith('payload') || span.path === 'password') {
+  if (BINARY_FIELDS.has(span.label.key) || span.path.endsWith('payload') || span.path === 'password') {
     return v.length === 0 ? '(empty)' : `0x${v}`;
   }
   return JSON.stringify(v);
@@ -281,11 +293,14 @@ export interface BitFieldView {
 }
 
 /** A flag byte as eight labelled cells, most significant first. */
-export function bitView(byte: number, bits: ReadonlyArray<BitField>): { cells: BitCell[]; fields: BitFieldView[] } {
+export function bitView(byte: number, bits: ReadonlyArray<BitField>, lang: Lang = 'en'): { cells: BitCell[]; fields: BitFieldView[] } {
   const fields: BitFieldView[] = bits.map((b) => {
     const high = 31 - Math.clz32(b.mask);
     const low = b.shift;
-    return { label: b.label, path: b.path, value: b.value, meaning: b.meaning ?? '', high, low, range: high === low ? `bit ${low}` : `bits ${high}–${low}` };
+    return {
+      label: codecText(lang, b.label), path: b.path, value: b.value, meaning: b.meaning ? codecText(lang, b.meaning) : '', high, low,
+      range: high === low ? `bit ${low}` : `bits ${high}–${low}`,
+    };
   });
   const cells: BitCell[] = [];
   for (let bit = 7; bit >= 0; bit--) {

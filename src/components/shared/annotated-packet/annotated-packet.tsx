@@ -9,8 +9,9 @@ import {
   PAYLOAD_TEXT_LIMIT, scrollToRow, visibleNodes, visibleRows, type PacketLayout, type PayloadView,
 } from './annotated-packet-model.ts';
 import { hexLines } from '../hex.ts';
-import { fill } from './legacy-i18n.ts';
-import { PACKET_VIEW_EN, type PacketViewLabels } from './legacy-labels.ts';
+import { PACKET_VIEW_ZH, type PacketViewLabels } from './legacy-labels.ts';
+import { translator, type Translate } from '../../i18n/catalogue.ts';
+import type { Lang } from '../../i18n/lang.ts';
 
 export const ROW_HEIGHT = 26;
 
@@ -26,6 +27,9 @@ export interface PacketViewProps {
   /** Absolute offset of a byte to mark as breaking a rule, or -1. */
   errorByte?: number;
   payloads?: PayloadPanel[];
+  /** The page's language (text comes from the catalogue's `packet` section). */
+  lang?: Lang;
+  /** @deprecated Pass `lang`. Kept so callers not yet moved to the catalogue keep their language. */
   labels?: PacketViewLabels;
   /** Extra text for a node's value (e.g. a reason code's name), by path. */
   meanings?: Readonly<Record<string, string>>;
@@ -41,7 +45,9 @@ export interface PacketViewProps {
 }
 
 export default function AnnotatedPacket(props: PacketViewProps) {
-  const { bytes, layout, errorByte = -1, payloads = [], labels = PACKET_VIEW_EN, meanings = {}, idPrefix, initialPath } = props;
+  const { bytes, layout, errorByte = -1, payloads = [], meanings = {}, idPrefix, initialPath } = props;
+  const lang: Lang = props.lang ?? (props.labels === PACKET_VIEW_ZH ? 'zh-cn' : 'en');
+  const t = useMemo(() => translator(lang), [lang]);
   const findPath = useCallback((path: string | undefined) => {
     if (path === undefined) return layout.nodes.length > 0 ? 0 : -1;
     const i = layout.nodes.findIndex((n) => n.path === path);
@@ -80,7 +86,7 @@ export default function AnnotatedPacket(props: PacketViewProps) {
     <div className="mqtt-pv">
       <div className="mqtt-pv__panes">
         <HexGrid
-          bytes={bytes} layout={layout} labels={labels} idPrefix={idPrefix} errorByte={errorByte}
+          bytes={bytes} layout={layout} t={t} idPrefix={idPrefix} errorByte={errorByte}
           selected={selectedNode ? [selectedNode.start, selectedNode.end] : null}
           hovered={hoverNode ? [hoverNode.start, hoverNode.end] : null}
           cursor={cursor}
@@ -92,7 +98,7 @@ export default function AnnotatedPacket(props: PacketViewProps) {
           onHoverByte={(rel) => setHover(rel === -1 ? -1 : nodeAtByte(layout, layout.base + rel))}
         />
         <FieldTree
-          layout={layout} labels={labels} idPrefix={idPrefix} selected={selected} collapsed={collapsed} meanings={meanings}
+          layout={layout} t={t} idPrefix={idPrefix} selected={selected} collapsed={collapsed} meanings={meanings}
           errorPaths={props.errorPaths} errorByte={errorByte}
           onSelect={(i) => select(i)} onHover={setHover}
           onToggle={(path) => setCollapsed((c) => {
@@ -105,7 +111,7 @@ export default function AnnotatedPacket(props: PacketViewProps) {
       </div>
       {props.children}
       {detailNode && (
-        <FieldDetails bytes={bytes} layout={layout} node={detailNode.index} labels={labels} meanings={meanings} payloads={payloads} errorByte={errorByte} />
+        <FieldDetails bytes={bytes} layout={layout} node={detailNode.index} t={t} lang={lang} meanings={meanings} payloads={payloads} errorByte={errorByte} />
       )}
     </div>
   );
@@ -116,7 +122,7 @@ export default function AnnotatedPacket(props: PacketViewProps) {
 interface HexGridProps {
   bytes: Uint8Array;
   layout: PacketLayout;
-  labels: PacketViewLabels;
+  t: Translate;
   idPrefix: string;
   errorByte: number;
   selected: [number, number] | null;
@@ -127,7 +133,7 @@ interface HexGridProps {
   onHoverByte: (rel: number) => void;
 }
 
-export function HexGrid({ bytes, layout, labels, idPrefix, errorByte, selected, hovered, cursor, onCursor, onHoverByte }: HexGridProps) {
+export function HexGrid({ bytes, layout, t, idPrefix, errorByte, selected, hovered, cursor, onCursor, onHoverByte }: HexGridProps) {
   const scroller = useRef<HTMLDivElement>(null);
   const [bytesPerRow, setBytesPerRow] = useState(16);
   const [scrollTop, setScrollTop] = useState(0);
@@ -166,7 +172,7 @@ export function HexGrid({ bytes, layout, labels, idPrefix, errorByte, selected, 
   const cellId = (rel: number) => `${idPrefix}-b${rel}`;
   const inRange = (abs: number, r: [number, number] | null) => r !== null && abs >= r[0] && abs < r[1];
   const activeSpan = layout.byteSpan[cursor] ?? -1;
-  const activeLabel = activeSpan === -1 ? labels.noField : layout.spans[activeSpan]!.label;
+  const activeLabel = activeSpan === -1 ? t('packet.noField') : layout.nodes[layout.spanNode[activeSpan]!]?.label ?? '';
 
   const rowElements: ReactNode[] = [];
   for (let row = shownRows.first; row < shownRows.last; row++) {
@@ -191,7 +197,7 @@ export function HexGrid({ bytes, layout, labels, idPrefix, errorByte, selected, 
         <span
           key={rel} id={cellId(rel)} role="gridcell" className={classes.join(' ')} data-offset={abs}
           aria-selected={inRange(abs, selected)}
-          aria-label={rel === cursor ? fill(labels.byteAt, { offset: String(abs), hex: HEX_BYTE[byte]!, field: abs === errorByte ? `${activeLabel} — ${labels.errorByte}` : activeLabel }) : undefined}
+          aria-label={rel === cursor ? t('packet.byteAt', { offset: String(abs), hex: HEX_BYTE[byte]!, field: abs === errorByte ? `${activeLabel} — ${t('packet.errorByte')}` : activeLabel }) : undefined}
           onMouseEnter={() => onHoverByte(rel)}
           onMouseDown={(e) => { e.preventDefault(); scroller.current?.focus({ preventScroll: true }); onCursor(rel); }}
         >
@@ -214,7 +220,7 @@ export function HexGrid({ bytes, layout, labels, idPrefix, errorByte, selected, 
         ref={scroller}
         className="mqtt-pv__grid"
         role="grid"
-        aria-label={labels.gridLabel}
+        aria-label={t('packet.gridLabel')}
         aria-rowcount={rows}
         aria-multiselectable="true"
         aria-readonly="true"
@@ -230,7 +236,7 @@ export function HexGrid({ bytes, layout, labels, idPrefix, errorByte, selected, 
           {rowElements}
         </div>
       </div>
-      <p id={`${idPrefix}-grid-help`} className="mqtt-pv__help">{labels.hexGridHelp}</p>
+      <p id={`${idPrefix}-grid-help`} className="mqtt-pv__help">{t('packet.hexGridHelp')}</p>
     </div>
   );
 }
@@ -244,7 +250,7 @@ function fieldKindClass(layout: PacketLayout, span: number): string {
 
 interface FieldTreeProps {
   layout: PacketLayout;
-  labels: PacketViewLabels;
+  t: Translate;
   idPrefix: string;
   selected: number;
   collapsed: ReadonlySet<string>;
@@ -256,7 +262,7 @@ interface FieldTreeProps {
   onToggle: (path: string) => void;
 }
 
-export function FieldTree({ layout, labels, idPrefix, selected, collapsed, meanings, errorPaths, errorByte, onSelect, onHover, onToggle }: FieldTreeProps) {
+export function FieldTree({ layout, t, idPrefix, selected, collapsed, meanings, errorPaths, errorByte, onSelect, onHover, onToggle }: FieldTreeProps) {
   const order = useMemo(() => visibleNodes(layout, collapsed), [layout, collapsed]);
   const position = order.indexOf(selected);
   const tree = useRef<HTMLDivElement>(null);
@@ -302,7 +308,7 @@ export function FieldTree({ layout, labels, idPrefix, selected, collapsed, meani
         ref={tree}
         className="mqtt-pv__tree"
         role="tree"
-        aria-label={labels.treeLabel}
+        aria-label={t('packet.treeLabel')}
         aria-activedescendant={selected >= 0 ? itemId(selected) : undefined}
         aria-describedby={`${idPrefix}-tree-help`}
         tabIndex={0}
@@ -339,9 +345,9 @@ export function FieldTree({ layout, labels, idPrefix, selected, collapsed, meani
             </div>
           );
         })}
-        {layout.hiddenNodes > 0 && <p className="mqtt-pv__hidden">{fill(labels.hiddenNodes, { count: layout.hiddenNodes })}</p>}
+        {layout.hiddenNodes > 0 && <p className="mqtt-pv__hidden">{t('packet.hiddenNodes', { count: layout.hiddenNodes })}</p>}
       </div>
-      <p id={`${idPrefix}-tree-help`} className="mqtt-pv__help">{labels.treeHelp}</p>
+      <p id={`${idPrefix}-tree-help`} className="mqtt-pv__help">{t('packet.treeHelp')}</p>
     </div>
   );
 }
@@ -352,32 +358,33 @@ interface FieldDetailsProps {
   bytes: Uint8Array;
   layout: PacketLayout;
   node: number;
-  labels: PacketViewLabels;
+  t: Translate;
+  lang: Lang;
   meanings: Readonly<Record<string, string>>;
   payloads: PayloadPanel[];
   errorByte: number;
 }
 
-export function FieldDetails({ bytes, layout, node: index, labels, meanings, payloads, errorByte }: FieldDetailsProps) {
+export function FieldDetails({ bytes, layout, node: index, t, lang, meanings, payloads, errorByte }: FieldDetailsProps) {
   const node = layout.nodes[index]!;
   const span = node.span >= 0 ? layout.spans[node.span]! : null;
-  const range = node.end - node.start === 1 ? fill(labels.rangeOne, { start: String(node.start) }) : fill(labels.range, { start: String(node.start), end: String(node.end - 1) });
+  const range = node.end - node.start === 1 ? t('packet.rangeOne', { start: node.start }) : t('packet.range', { start: node.start, end: node.end - 1 });
   const payload = payloads.find((p) => p.path === node.path);
-  const bits = span?.bits !== undefined && span.length === 1 ? bitView(bytes[span.offset]!, span.bits) : null;
+  const bits = span?.bits !== undefined && span.length === 1 ? bitView(bytes[span.offset]!, span.bits, lang) : null;
   return (
-    <section className="mqtt-pv__details" aria-label={labels.detailsLabel} data-testid="field-details">
+    <section className="mqtt-pv__details" aria-label={t('packet.detailsLabel')} data-testid="field-details">
       <h4 className="mqtt-pv__details-title">{node.label}</h4>
       <dl className="mqtt-pv__facts">
-        <div><dt>{labels.path}</dt><dd><code>{node.path}</code></dd></div>
-        <div><dt>{labels.offset}</dt><dd>{range} ({node.end - node.start} B)</dd></div>
-        <div><dt>{labels.bytes}</dt><dd><code>{hexPreview(bytes, node.start, node.end, 24)}</code></dd></div>
-        {span && span.value !== null && <div><dt>{labels.value}</dt><dd className="mqtt-pv__value">{formatValue(span)}</dd></div>}
-        {meanings[node.path] !== undefined && <div><dt>{labels.meaning}</dt><dd>{meanings[node.path]}</dd></div>}
-        {errorByte >= node.start && errorByte < node.end && <div><dt>{labels.problem}</dt><dd className="mqtt-pv__error-text">{fill(labels.errorAt, { offset: String(errorByte) })}</dd></div>}
+        <div><dt>{t('packet.path')}</dt><dd><code>{node.path}</code></dd></div>
+        <div><dt>{t('packet.offset')}</dt><dd>{range} ({t('packet.bytesShort', { n: node.end - node.start })})</dd></div>
+        <div><dt>{t('packet.bytes')}</dt><dd><code>{hexPreview(bytes, node.start, node.end, 24)}</code></dd></div>
+        {span && span.value !== null && <div><dt>{t('packet.value')}</dt><dd className="mqtt-pv__value">{formatValue(span)}</dd></div>}
+        {meanings[node.path] !== undefined && <div><dt>{t('packet.meaning')}</dt><dd>{meanings[node.path]}</dd></div>}
+        {errorByte >= node.start && errorByte < node.end && <div><dt>{t('packet.problem')}</dt><dd className="mqtt-pv__error-text">{t('packet.errorAt', { offset: errorByte })}</dd></div>}
       </dl>
       {bits && (
         <table className="mqtt-pv__bits">
-          <caption className="mqtt-pw-sr">{labels.bits}</caption>
+          <caption className="mqtt-pw-sr">{t('packet.bits')}</caption>
           <thead>
             <tr>{bits.cells.map((c) => <th key={c.bit} scope="col">{c.bit}</th>)}</tr>
           </thead>
@@ -388,46 +395,46 @@ export function FieldDetails({ bytes, layout, node: index, labels, meanings, pay
             {bits.fields.map((f, k) => (
               <tr key={f.path}>
                 <td colSpan={8} className={`mqtt-pv__bitfield mqtt-pv__bit--f${k % 4}`}>
-                  <strong>{f.range}</strong> {f.label} = {f.value}{f.meaning && ` — ${f.meaning}`}
+                  <strong>{f.high === f.low ? t('packet.bitOne', { bit: f.low }) : t('packet.bitSpan', { high: f.high, low: f.low })}</strong> {f.label} = {f.value}{f.meaning && ` — ${f.meaning}`}
                 </td>
               </tr>
             ))}
           </tfoot>
         </table>
       )}
-      {payload && <PayloadViews bytes={bytes} panel={payload} labels={labels} />}
+      {payload && <PayloadViews bytes={bytes} panel={payload} t={t} />}
     </section>
   );
 }
 
 const HEX_PREVIEW_BYTES = 512;
 
-function PayloadViews({ bytes, panel, labels }: { bytes: Uint8Array; panel: PayloadPanel; labels: PacketViewLabels }) {
+function PayloadViews({ bytes, panel, t }: { bytes: Uint8Array; panel: PayloadPanel; t: Translate }) {
   const v = panel.view;
-  if (v.length === 0) return <p className="mqtt-pv__note">{labels.payloadEmpty}</p>;
+  if (v.length === 0) return <p className="mqtt-pv__note">{t('packet.payloadEmpty')}</p>;
   const shown = Math.min(v.length, HEX_PREVIEW_BYTES);
   const lines = hexLines(bytes, panel.offset, shown);
   return (
     <div className="mqtt-pv__payload" data-testid="payload-views">
       {v.json !== null && (
         <>
-          <h5>{labels.payloadJson}</h5>
+          <h5>{t('packet.payloadJson')}</h5>
           <pre tabIndex={0} className="mqtt-pv__pre" data-testid="payload-json">{v.json}</pre>
         </>
       )}
       {v.text !== null ? (
         <>
-          <h5>{labels.payloadText}</h5>
-          {v.truncated && <p className="mqtt-pv__note">{fill(labels.payloadTruncated, { limit: PAYLOAD_TEXT_LIMIT, length: v.length })}</p>}
+          <h5>{t('packet.payloadText')}</h5>
+          {v.truncated && <p className="mqtt-pv__note">{t('packet.payloadTruncated', { limit: PAYLOAD_TEXT_LIMIT, length: v.length })}</p>}
           <pre tabIndex={0} className="mqtt-pv__pre" data-testid="payload-text">{v.text}</pre>
         </>
       ) : (
-        <p className="mqtt-pv__note">{fill(labels.payloadNotUtf8, { at: v.invalidUtf8At ?? 0 })}</p>
+        <p className="mqtt-pv__note">{t('packet.payloadNotUtf8', { at: v.invalidUtf8At ?? 0 })}</p>
       )}
-      <h5>{labels.payloadHex}</h5>
+      <h5>{t('packet.payloadHex')}</h5>
       <pre tabIndex={0} className="mqtt-pv__pre" data-testid="payload-hex">
         {lines.join('\n')}
-        {v.length > shown && `\n${fill(labels.payloadHexMore, { more: v.length - shown })}`}
+        {v.length > shown && `\n${t('packet.payloadHexMore', { more: v.length - shown })}`}
       </pre>
     </div>
   );
