@@ -83,6 +83,7 @@ export default defineConfig({
             { slug: 'tools/topic-playground', translations: { 'zh-CN': '主题过滤器演练场' } },
             { slug: 'tools/qos-animator', translations: { 'zh-CN': 'QoS 握手动画' } },
             { slug: 'tools/broker-lab', translations: { 'zh-CN': 'Broker 实验室' } },
+            { slug: 'tools/embedding', label: 'For trainers: embedding', translations: { 'zh-CN': '培训讲师：嵌入工具' } },
           ],
         },
       ],

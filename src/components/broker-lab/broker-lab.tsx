@@ -17,6 +17,7 @@ import { Inspector } from './inspector.tsx';
 import { EN, ZH, type LabLabels } from './labels.ts';
 import { PacketLog } from './packet-log.tsx';
 import './broker-lab.css';
+import { emitEmbedEvent } from '../shared/embed/events.ts';
 
 type Runtime = typeof import('./runtime.ts');
 
@@ -152,6 +153,8 @@ export default function BrokerLab({
         cancelled: () => cancelled.current,
       });
       setRun({ status: result.completed ? 'done' : 'idle', step: steps.length, outcome: result.outcome, expected: result.expected, prediction });
+      // In an embed, tell the framing page (ids and fixed choice names only: shared/embed/events.ts).
+      if (result.completed) emitEmbedEvent('experiment-finished', { experiment: def.id, params: { ...params }, prediction, outcome: result.outcome, expected: result.expected, correct: result.outcome === prediction });
     } catch (error) {
       setRun(IDLE);
       setLoadError(error instanceof Error ? error.message : String(error));

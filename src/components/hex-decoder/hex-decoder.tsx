@@ -15,6 +15,7 @@ import { EXAMPLE_IDS, EXAMPLES, exampleById } from './examples.ts';
 import PacketView from '../shared/annotated-packet/annotated-packet.tsx';
 import { fieldMeanings, moveInList, scrollToRow, visibleRows } from '../shared/annotated-packet/annotated-packet-model.ts';
 import { toHex } from '../../input/index.ts';
+import { decodedDetail, emitEmbedEvent } from '../shared/embed/events.ts';
 import { hasKey, say, translator, type CatalogueKey, type Translate } from '../i18n/catalogue.ts';
 import { codecText } from '../i18n/codec-text.ts';
 import type { Lang } from '../i18n/lang.ts';
@@ -62,6 +63,8 @@ export default function HexDecoder({ lang = 'en', builderPath = '/tools/packet-b
 
   const finish = useCallback((r: AnalysisResult) => {
     setResult(r);
+    // In an embed, tell the framing page (counts and type names only: shared/embed/events.ts).
+    if (r.status === 'decoded') emitEmbedEvent('packet-decoded', decodedDetail(r));
     setBusy(null);
     const want = pendingSelect.current;
     pendingSelect.current = null;

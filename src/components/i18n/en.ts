@@ -1157,6 +1157,27 @@ export const EN = {
   // == end capture ==
 
   // == embed (embed button, trainer events) ==
+  'embed.button': 'Embed this widget',
+  'embed.panelLabel': 'Embed the {widget}',
+  'embed.help': 'Paste the HTML into a course page: the frame opens this widget in its current state, and the script line lets the frame size itself and report what the learner does.',
+  'embed.trainersLink': 'For trainers: embedding, URL state and events',
+  'embed.theme': 'Theme',
+  'embed.theme.auto': 'Follow the reader’s system',
+  'embed.theme.light': 'Light',
+  'embed.theme.dark': 'Dark',
+  'embed.htmlLabel': 'HTML to paste',
+  'embed.linkLabel': 'Link to the full tool in this state',
+  'embed.copyHtml': 'Copy HTML',
+  'embed.copyLink': 'Copy link',
+  'embed.copiedHtml': 'HTML copied.',
+  'embed.copiedLink': 'Link copied.',
+  'embed.copyFailed': 'This browser did not let the page copy. The text is selected in its box: copy it with Ctrl+C (⌘C on a Mac).',
+  'embed.title.hex-decoder': 'MQTT hex decoder',
+  'embed.title.packet-builder': 'MQTT packet builder',
+  'embed.title.topic-playground': 'MQTT topic-filter playground',
+  'embed.title.qos-animator': 'MQTT QoS handshake animator',
+  'embed.title.broker-lab': 'MQTT broker lab',
+  'embed.liveLog': 'Events heard from the two frames above (newest first):',
   // == end embed ==
 } as const;
 

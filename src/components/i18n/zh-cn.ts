@@ -1158,6 +1158,27 @@ export const ZH_CN: Readonly<Record<CatalogueKey, string>> = {
   // == end capture ==
 
   // == embed (embed button, trainer events) ==
+  'embed.button': '嵌入此工具',
+  'embed.panelLabel': '嵌入{widget}',
+  'embed.help': '把下面的 HTML 粘贴到课程页面：iframe 会以当前状态打开这个工具；附带的 script 那一行让 iframe 自动适应内容高度，并把学员的操作以事件形式通知页面。',
+  'embed.trainersLink': '培训讲师指南：嵌入、URL 状态与事件',
+  'embed.theme': '主题',
+  'embed.theme.auto': '跟随读者的系统设置',
+  'embed.theme.light': '浅色',
+  'embed.theme.dark': '深色',
+  'embed.htmlLabel': '要粘贴的 HTML',
+  'embed.linkLabel': '以当前状态打开完整工具的链接',
+  'embed.copyHtml': '复制 HTML',
+  'embed.copyLink': '复制链接',
+  'embed.copiedHtml': 'HTML 已复制。',
+  'embed.copiedLink': '链接已复制。',
+  'embed.copyFailed': '浏览器不允许页面直接复制。文本已在框中选中，请按 Ctrl+C（Mac 上按 ⌘C）复制。',
+  'embed.title.hex-decoder': 'MQTT 十六进制解码器',
+  'embed.title.packet-builder': 'MQTT 报文构建器',
+  'embed.title.topic-playground': 'MQTT 主题过滤器演练场',
+  'embed.title.qos-animator': 'MQTT QoS 握手动画',
+  'embed.title.broker-lab': 'MQTT Broker 实验室',
+  'embed.liveLog': '从上面两个 iframe 收到的事件（最新的在最前）：',
   // == end embed ==
 };
 
