@@ -6,6 +6,7 @@ import mqtt from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { allParams, EXPERIMENTS, experimentById, runExperiment } from '../../src/mqtt/lab/experiments.ts';
 import { Lab } from '../../src/mqtt/lab/lab.ts';
+import { labSay } from '../../src/components/broker-lab/text.ts';
 
 let lab: Lab | null = null;
 afterEach(() => { lab?.dispose(); lab = null; });
@@ -36,7 +37,7 @@ describe('what the experiments show, in detail', () => {
     // The log has the real bytes of the delivery, for the decoder.
     const delivery = l.getView().log.find((e) => e.kind === 'packet' && e.label === 'B' && e.direction === 'to-client' && e.type === 'PUBLISH');
     expect(delivery?.hex).toMatch(/^32/);
-    expect(delivery?.summary).toContain('"hello"');
+    expect(labSay('en', delivery!.summary)).toContain('"hello"');
   });
 
   it('offline QoS 0: dropped by the broker (mosquitto\'s default), not queued', async () => {

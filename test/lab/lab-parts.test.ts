@@ -3,7 +3,13 @@ import mqtt from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { encodePacket } from '../../src/mqtt/codec/index.ts';
 import { PacketCapture } from '../../src/mqtt/lab/capture.ts';
-import { LAB_TEXT_EN } from '../../src/mqtt/lab/experiment-text.ts';
+import { choiceMessage, experimentTitle, explainMessage, paramLabel, paramOption, questionMessage, setupMessage, stepMessage } from '../../src/mqtt/lab/experiment-text.ts';
+import { labSay } from '../../src/components/broker-lab/text.ts';
+import { hasKey } from '../../src/components/i18n/catalogue.ts';
+import type { Lang } from '../../src/components/i18n/lang.ts';
+import type { LabText } from '../../src/mqtt/lab/types.ts';
+
+const en = (text: LabText) => labSay('en', text);
 import { allParams, EXPERIMENTS } from '../../src/mqtt/lab/experiments.ts';
 import { Lab } from '../../src/mqtt/lab/lab.ts';
 import { summarizePacket } from '../../src/mqtt/lab/summary.ts';
@@ -41,7 +47,12 @@ describe('URL state', () => {
     for (const [query, message] of cases) {
       const result = parse(query);
       expect(result.ok, query).toBe(false);
-      if (!result.ok) expect(result.error, query).toMatch(message);
+      if (!result.ok) {
+        expect(en(result.error), query).toMatch(message);
+        // In Chinese too: a sentence from the catalogue, never a bare key.
+        expect(labSay('zh-cn', result.error), query).not.toMatch(/lab\./);
+        expect(labSay('zh-cn', result.error), query).toMatch(/[\u4e00-\u9fff]/);
+      }
       expect(result.state).toEqual(initialUrlState());
     }
   });
@@ -63,25 +74,48 @@ describe('URL state', () => {
 });
 
 describe('experiment words', () => {
-  it('label every parameter option and every possible outcome, and explain every outcome', () => {
+  /** Every message the experiments can show, for every parameter combination. */
+  function everyMessage(): Array<{ key: string; values?: Readonly<Record<string, string | number | boolean>> }> {
+    const all = [];
     for (const def of EXPERIMENTS) {
-      const text = LAB_TEXT_EN.experiments[def.id];
-      expect(text, def.id).toBeDefined();
+      all.push(experimentTitle(def.id));
       for (const param of def.params) {
-        for (const option of param.options) expect(text!.params[param.key]?.options[option], `${def.id} ${param.key}=${option}`).toBeTruthy();
+        all.push(paramLabel(def.id, param.key));
+        for (const option of param.options) all.push(paramOption(def.id, param.key, option));
       }
       for (const params of allParams(def)) {
-        const labels = text!.choices(params);
-        for (const choice of def.choices(params)) {
-          expect(labels[choice], `${def.id} ${JSON.stringify(params)} ${choice}`).toBeTruthy();
-          expect(text!.explain(params, choice).length).toBeGreaterThan(40);
-        }
-        expect(text!.setup(params).length).toBeGreaterThan(40);
-        expect(text!.question(params)).toMatch(/\?$/);
+        for (const choice of def.choices(params)) all.push(choiceMessage(def.id, choice, params));
+        all.push(setupMessage(def.id, params), questionMessage(def.id, params), explainMessage(def.id, params));
         const configs = new Map(def.clients(params).map((c) => [c.label, c.config]));
-        for (const step of def.steps(params)) expect(LAB_TEXT_EN.step(step, (l) => configs.get(l)).length).toBeGreaterThan(8);
+        for (const step of def.steps(params)) all.push(stepMessage(step, (l) => configs.get(l)));
+      }
+      for (const params of [{ version: '3.1.1', leave: 'disconnect-with-will' }]) { const invalid = def.invalid?.(params); if (invalid) all.push(invalid); }
+    }
+    return all;
+  }
+
+  it('has a sentence in both languages for every title, option, outcome, setup, question, explanation and step', () => {
+    for (const message of everyMessage()) {
+      expect(hasKey(message.key), message.key).toBe(true);
+      for (const lang of ['en', 'zh-cn'] as Lang[]) {
+        const text = labSay(lang, message);
+        // Every placeholder was filled and every select found its case.
+        expect(text, `${lang} ${message.key}`).not.toMatch(/[{}]/);
+        expect(text.length, `${lang} ${message.key}`).toBeGreaterThan(0);
       }
     }
+  });
+
+  it('reads as the English guides quote it, and as Chinese on the Chinese pages', () => {
+    const p = { version: '3.1.1', session: 'persistent', qos: '1', sub: 'offline' };
+    expect(en(setupMessage('session', p))).toBe('B subscribes to lab/news with QoS 1, connecting with Clean Session 0 (a persistent session). Then B disconnects. While B is away, A publishes “hello” on lab/news with QoS 1. Then B connects again, with the same client id and the same session settings.');
+    expect(en(questionMessage('session', p))).toBe('Does B receive “hello” when it comes back?');
+    expect(en(explainMessage('downgrade', { pub: '2', sub: '0' }))).toContain('B asked for at most QoS 0, so it gets QoS 0');
+    expect(labSay('zh-cn', setupMessage('session', { ...p, version: '5' }))).toBe('B 连接时设置 Clean Start 0 和 3600 秒的会话过期间隔（会话在连接断开后继续保留），并以 QoS 1 订阅 lab/news。随后 B 断开连接。B 离线期间，A 以 QoS 1 在 lab/news 上发布“hello”。之后 B 用同一个客户端标识符、同样的会话设置再次连接。');
+    expect(labSay('zh-cn', stepMessage({ kind: 'advance', ms: 60_000 }, () => undefined))).toBe('时间流逝：1 分钟');
+    expect(en(stepMessage({ kind: 'advance', ms: 120_000 }, () => undefined))).toBe('Time passes: 2 minutes');
+    expect(en(stepMessage({ kind: 'connect', client: 'B', spec: { ...defaultConnectSpec('s'), version: 5, clean: false, sessionExpiry: 3600 } }, () => undefined)))
+      .toBe('B connects: MQTT 5.0, client id s, Clean Start 0, Session Expiry Interval 3600 s, keepalive 60 s');
   });
 });
 
@@ -138,13 +172,26 @@ describe('packet capture', () => {
 
 describe('packet summaries', () => {
   it('say what a Wireshark Info column would', () => {
-    expect(summarizePacket({ type: 'PUBLISH', dup: true, qos: 1, retain: true, topic: 'lab/t', packetId: 3, payload: new TextEncoder().encode('21.5') }, 4))
+    expect(en(summarizePacket({ type: 'PUBLISH', dup: true, qos: 1, retain: true, topic: 'lab/t', packetId: 3, payload: new TextEncoder().encode('21.5') }, 4)))
       .toBe('PUBLISH "lab/t" QoS 1 id 3 RETAIN DUP: "21.5"');
-    expect(summarizePacket({ type: 'CONNACK', sessionPresent: true, reasonCode: 0, properties: { assignedClientIdentifier: 'auto-1' } }, 5))
+    expect(en(summarizePacket({ type: 'CONNACK', sessionPresent: true, reasonCode: 0, properties: { assignedClientIdentifier: 'auto-1' } }, 5)))
       .toBe('CONNACK session present 1, 0x00 Success (assigned id "auto-1")');
-    expect(summarizePacket({ type: 'DISCONNECT', reasonCode: 0x8e }, 5)).toContain('0x8e Session taken over');
-    expect(summarizePacket({ type: 'PUBLISH', dup: false, qos: 0, retain: true, topic: 't', payload: new Uint8Array(0) }, 4)).toContain('empty payload');
-    expect(summarizePacket({ type: 'PUBLISH', dup: false, qos: 0, retain: false, topic: 't', payload: new Uint8Array([0, 1, 2]) }, 4)).toContain('3 bytes');
+    expect(en(summarizePacket({ type: 'DISCONNECT', reasonCode: 0x8e }, 5))).toContain('0x8e Session taken over');
+    expect(en(summarizePacket({ type: 'PUBLISH', dup: false, qos: 0, retain: true, topic: 't', payload: new Uint8Array(0) }, 4))).toContain('empty payload');
+    expect(en(summarizePacket({ type: 'PUBLISH', dup: false, qos: 0, retain: false, topic: 't', payload: new Uint8Array([0, 1, 2]) }, 4))).toContain('3 bytes');
+    expect(en(summarizePacket({ type: 'SUBSCRIBE', packetId: 2, subscriptions: [{ topicFilter: 'a/#', qos: 1, noLocal: true }, { topicFilter: 'b', qos: 0 }] }, 5)))
+      .toBe('SUBSCRIBE id 2: "a/#" QoS 1, no local; "b" QoS 0');
+  });
+
+  it('read as Chinese on the Chinese pages, with packet, field and reason-code names kept', () => {
+    const zh = (packet: Parameters<typeof summarizePacket>[0], v: 4 | 5 = 4) => labSay('zh-cn', summarizePacket(packet, v));
+    expect(zh({ type: 'CONNECT', protocolName: 'MQTT', protocolLevel: 4, cleanSession: false, keepAlive: 60, clientId: 'subscriber' }))
+      .toBe('CONNECT 3.1.1，标识符 "subscriber"，Clean Session 0，保活时间 60 秒');
+    expect(zh({ type: 'PUBLISH', dup: false, qos: 1, retain: false, topic: 'lab/news', packetId: 1, payload: new TextEncoder().encode('hello') }))
+      .toBe('PUBLISH "lab/news" QoS 1，标识符 1："hello"');
+    expect(zh({ type: 'SUBACK', packetId: 1, reasonCodes: [1, 0x80] })).toBe('SUBACK，标识符 1：授予 QoS 1，0x80 Failure');
+    expect(zh({ type: 'CONNACK', sessionPresent: false, reasonCode: 0, properties: { sessionExpiryInterval: 0xffff_ffff, userProperties: [['a', 'b']] } }, 5))
+      .toBe('CONNACK，Session Present 0，0x00 Success（会话过期间隔 永不过期，1 个用户属性）');
   });
 });
 
@@ -175,10 +222,13 @@ describe('the lab engine', () => {
     l.reset([{ label: 'A', config: { ...defaultConnectSpec('sensor'), version: 5, clean: false, sessionExpiry: 30, keepalive: 10 } }]);
     await l.connect('A');
     l.setPinging('A', false);
-    expect(l.getView().nextDeadline).toEqual({ time: 15_000, what: 'keepalive of A (sensor) runs out (1.5 × 10 s without a packet)' });
+    expect(en(l.getView().nextDeadline!.what)).toBe('keepalive of A (sensor) runs out (1.5 × 10 s without a packet)');
+    expect(labSay('zh-cn', l.getView().nextDeadline!.what)).toBe('A (sensor) 的保活时间耗尽（1.5 × 10 秒内没有任何报文）');
+    expect(l.getView().nextDeadline!.time).toBe(15_000);
     expect(await l.advanceToNextDeadline()).toBe(true);
     expect(l.client('A').status).toBe('offline');
-    expect(l.getView().nextDeadline).toEqual({ time: 45_000, what: 'session of sensor expires' });
+    expect(l.getView().nextDeadline).toMatchObject({ time: 45_000 });
+    expect(en(l.getView().nextDeadline!.what)).toBe('session of sensor expires');
     await l.advanceToNextDeadline();
     expect(l.getView().snapshot!.sessions).toEqual([]);
     expect(await l.advanceToNextDeadline()).toBe(false);
@@ -190,7 +240,8 @@ describe('the lab engine', () => {
     await l.connect('A');
     await l.connect('B');
     expect(l.client('A').status).toBe('offline');
-    expect(l.getView().log.some((e) => e.kind === 'note' && e.summary.includes('DISCONNECT 0x8e'))).toBe(true);
+    expect(l.getView().log.some((e) => e.kind === 'note' && en(e.summary).includes('DISCONNECT 0x8e'))).toBe(true);
+    expect(l.getView().log.filter((e) => e.kind === 'note').map((e) => labSay('zh-cn', e.summary))).toEqual(['代理服务器通知 A：DISCONNECT 0x8e（client id same connected again on c2）']); // the Reason String is the broker's, as sent
   });
 
   it('sends 5.0 publish properties and shows them on arrival', async () => {
@@ -202,5 +253,28 @@ describe('the lab engine', () => {
     await l.publish('A', { topic: 'x/1', payload: 'p', qos: 1, retain: false, messageExpiry: 60, userProperties: [['k', '1'], ['k', '2']] });
     expect(l.client('B').received).toMatchObject([{ payload: 'p', messageExpiry: 60, userProperties: [['k', '1'], ['k', '2']] }]);
     expect(l.getView().snapshot!.sessions.find((s) => s.clientId === 'b')!.subscriptions[0]).toMatchObject({ filter: 'x/#', noLocal: true });
+  });
+});
+
+describe('the log in both languages', () => {
+  let lab: Lab | null = null;
+  afterEach(() => { lab?.dispose(); lab = null; });
+
+  it('writes every broker decision of an experiment as a message, in English as the broker describes it and in Chinese', async () => {
+    const { describeBrokerEvent } = await import('../../src/mqtt/broker/index.ts');
+    const { runExperiment, experimentById } = await import('../../src/mqtt/lab/experiments.ts');
+    const l = (lab = new Lab({ MqttClient: mqtt.MqttClient as never }));
+    await runExperiment(l, experimentById('will-delay')!, { back: 'no' });
+    const events = l.getView().log.filter((e) => e.kind === 'event');
+    expect(events.length).toBeGreaterThan(5);
+    const described = l.record.events.map((e) => describeBrokerEvent(e)).filter((d): d is string => d !== null);
+    for (const e of events) {
+      expect(typeof e.summary).toBe('object');
+      // The English line is the broker's own description, word for word, except the will's time in seconds.
+      expect(described).toContain(en(e.summary).replace(/at (\d+)\.(\d{3}) s$/, (_, s, ms) => `at ${Number(s) * 1000 + Number(ms)}`));
+      const zh = labSay('zh-cn', e.summary);
+      expect(zh, en(e.summary)).toMatch(/[\u4e00-\u9fff]/);
+      expect(zh).not.toMatch(/[{}]/);
+    }
   });
 });

@@ -6,18 +6,20 @@
  */
 import { useCallback, useEffect, useId, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { EXPERIMENTS, experimentById, type Params, type Step } from '../../mqtt/lab/experiments.ts';
-import { LAB_TEXT_EN, LAB_TEXT_ZH } from '../../mqtt/lab/experiment-text.ts';
+import { choiceMessage, experimentTitle, explainMessage, paramLabel, paramOption, questionMessage, setupMessage, stepMessage } from '../../mqtt/lab/experiment-text.ts';
+import type { LabMessage, LabText } from '../../mqtt/lab/types.ts';
+import { translator, type Translate } from '../i18n/catalogue.ts';
 import type { Lang } from '../i18n/lang.ts';
 import type { Lab, LabView } from '../../mqtt/lab/lab.ts';
 import { defaultConnectSpec } from '../../mqtt/lab/types.ts';
 import { brokerUrlProblem, initialUrlState, isMixedContent, parse, serialize, type LabUrlState } from '../../mqtt/lab/url-state.ts';
 import { ClientCard } from './client-card.tsx';
-import { formatDuration, formatTime, randomTag } from './format.ts';
+import { randomTag } from './format.ts';
+import { errorText, formatDuration, formatTime, labSay } from './text.ts';
 import { Inspector } from './inspector.tsx';
-import { EN, ZH, type LabLabels } from './labels.ts';
 import { PacketLog } from './packet-log.tsx';
+import { useUrlHash } from '../shared/use-url-hash.ts';
 import './broker-lab.css';
-import { emitEmbedEvent } from '../shared/embed/events.ts';
 
 type Runtime = typeof import('./runtime.ts');
 
@@ -53,33 +55,32 @@ const noView = () => null;
 export default function BrokerLab({
   lang = 'en', experiments, preset, syncUrl = true, decoderPath = '/tools/hex-decoder/', allowRealBroker = true, pace = 700,
 }: BrokerLabProps) {
-  const t: LabLabels = lang === 'zh-cn' ? ZH : EN;
-  const text = lang === 'zh-cn' ? LAB_TEXT_ZH : LAB_TEXT_EN;
+  const t = useMemo(() => translator(lang), [lang]);
+  const say = (text: LabText) => labSay(lang, text);
   const id = useId();
   const offered = useMemo(() => EXPERIMENTS.filter((e) => experiments === undefined || experiments.includes(e.id)), [experiments]);
   const firstState = useMemo(() => initialUrlState(preset?.experiment ?? offered[0]?.id, preset?.params), [preset?.experiment, offered]);
   const [state, setState] = useState<LabUrlState>(firstState);
-  const [urlError, setUrlError] = useState<string | null>(null);
+  const [urlError, setUrlError] = useState<LabMessage | null>(null);
   const [runtime, setRuntime] = useState<Runtime | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [lab, setLab] = useState<Lab | null>(null);
   const [remoteUrl, setRemoteUrl] = useState<string | null>(null);
   const [urlInput, setUrlInput] = useState(firstState.url);
-  const [urlProblem, setUrlProblem] = useState<string | null>(null);
+  const [urlProblem, setUrlProblem] = useState<LabMessage | null>(null);
   const [tag] = useState(randomTag);
   const [prediction, setPrediction] = useState<string | null>(null);
   const [run, setRun] = useState<RunState>(IDLE);
   const [pending, setPending] = useState(0);
-  const [errors, setErrors] = useState<Record<string, string | null>>({});
+  const [errors, setErrors] = useState<Record<string, LabText | null>>({});
   const cancelled = useRef(false);
 
   const view: LabView | null = useSyncExternalStore(lab?.onChange ?? noSubscribe, lab?.getView ?? noView, noView);
   const def = experimentById(state.experiment) ?? offered[0]!;
-  const expText = text.experiments[def.id]!;
   const params = state.params;
   const invalid = def.invalid?.(params) ?? null;
   const steps = useMemo(() => def.steps(params), [def, params]);
-  const choices = expText.choices(params);
+  const choiceText = (choice: string) => say(choiceMessage(def.id, choice, params));
   const running = run.status === 'running';
   const remote = remoteUrl !== null;
 
@@ -102,23 +103,20 @@ export default function BrokerLab({
     // eslint-disable-next-line react-hooks/exhaustive-deps -- a new lab only when the runtime or the mode changes
   }, [runtime, remoteUrl, tag]);
 
-  // The link's state, once, on mount.
-  useEffect(() => {
-    if (!syncUrl) return;
-    const hash = window.location.hash;
-    if (hash.length <= 1) return;
+  // The state in the URL hash (shared/use-url-hash): the link's state after hydration and when the
+  // reader edits the hash; a plain anchor (#how-to-read, no '=') is a heading link, not a state.
+  const writeHash = useUrlHash((hash) => {
+    if (!syncUrl || !hash.includes('=')) return;
     const parsed = parse(hash, firstState, offered.map((e) => e.id));
     if (!parsed.ok) { setUrlError(parsed.error); return; }
+    setUrlError(null);
     setState(parsed.state);
     setUrlInput(parsed.state.url);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [syncUrl]);
+  });
 
   useEffect(() => {
-    if (!syncUrl) return;
-    const hash = `#${serialize({ ...state, mode: state.mode })}`;
-    if (window.location.hash !== hash) window.history.replaceState(null, '', hash);
-  }, [state, syncUrl]);
+    if (syncUrl) writeHash(`#${serialize(state)}`);
+  }, [state, syncUrl, writeHash]);
 
   /** A different experiment or parameters: new question; a lab nobody has touched yet shows the new clients. */
   const choose = (experiment: string, nextParams: Params) => {
@@ -134,7 +132,7 @@ export default function BrokerLab({
     setPending((n) => n + 1);
     if (label !== null) setErrors((e) => ({ ...e, [label]: null }));
     Promise.resolve().then(action).catch((error: unknown) => {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorText(error);
       if (label !== null) setErrors((e) => ({ ...e, [label]: message }));
     }).finally(() => setPending((n) => n - 1));
   }, []);
@@ -153,8 +151,6 @@ export default function BrokerLab({
         cancelled: () => cancelled.current,
       });
       setRun({ status: result.completed ? 'done' : 'idle', step: steps.length, outcome: result.outcome, expected: result.expected, prediction });
-      // In an embed, tell the framing page (ids and fixed choice names only: shared/embed/events.ts).
-      if (result.completed) emitEmbedEvent('experiment-finished', { experiment: def.id, params: { ...params }, prediction, outcome: result.outcome, expected: result.expected, correct: result.outcome === prediction });
     } catch (error) {
       setRun(IDLE);
       setLoadError(error instanceof Error ? error.message : String(error));
@@ -163,10 +159,8 @@ export default function BrokerLab({
 
   const chooseBroker = () => {
     const url = urlInput.trim();
-    const problem = brokerUrlProblem(url) ?? (isMixedContent(window.location.protocol, url)
-      ? 'this page was loaded over https, and browsers block unencrypted ws:// connections from it (mixed content). Use the broker’s wss:// address, or open the lab from http://localhost.'
-      : null);
-    setUrlProblem(problem === null ? null : `This URL cannot be used: ${problem}`);
+    const problem: LabMessage | null = brokerUrlProblem(url) ?? (isMixedContent(window.location.protocol, url) ? { key: 'lab.url.mixedContent' } : null);
+    setUrlProblem(problem);
     if (problem !== null) return;
     setState((s) => ({ ...s, mode: 'broker', url }));
     setRun(IDLE);
@@ -184,17 +178,17 @@ export default function BrokerLab({
 
   return (
     <div className="mqtt-lab not-content" data-testid="broker-lab" data-widget="broker-lab" data-pagefind-ignore="" data-ready={lab !== null ? 'true' : 'false'} data-mode={remote ? 'broker' : 'browser'}>
-      {urlError && <p role="alert" className="mqtt-lab__error">{t.badLink}: {urlError}</p>}
+      {urlError && <p role="alert" className="mqtt-lab__error">{t('lab.badLink')}: {say(urlError)}</p>}
       {loadError && <p role="alert" className="mqtt-lab__error">{loadError}</p>}
 
       {allowRealBroker && (
         <fieldset className="mqtt-lab__mode">
-          <legend>{t.where}</legend>
-          <label className="mqtt-lab__check"><input type="radio" name={`${id}-mode`} checked={state.mode === 'browser'} onChange={backToBrowser} disabled={running} data-testid="mode-browser" />{t.modeBrowser}</label>
-          <label className="mqtt-lab__check"><input type="radio" name={`${id}-mode`} checked={state.mode === 'broker'} onChange={() => setState((s) => ({ ...s, mode: 'broker' }))} disabled={running} data-testid="mode-broker" />{t.modeBroker}</label>
+          <legend>{t('lab.where')}</legend>
+          <label className="mqtt-lab__check"><input type="radio" name={`${id}-mode`} checked={state.mode === 'browser'} onChange={backToBrowser} disabled={running} data-testid="mode-browser" />{t('lab.modeBrowser')}</label>
+          <label className="mqtt-lab__check"><input type="radio" name={`${id}-mode`} checked={state.mode === 'broker'} onChange={() => setState((s) => ({ ...s, mode: 'broker' }))} disabled={running} data-testid="mode-broker" />{t('lab.modeBroker')}</label>
           {state.mode === 'broker' && (
             <form className="mqtt-lab__url" onSubmit={(e) => { e.preventDefault(); chooseBroker(); }}>
-              <label>{t.brokerUrl}
+              <label>{t('lab.brokerUrl')}
                 <input value={urlInput} onChange={(e) => setUrlInput(e.target.value)} list={`${id}-brokers`} spellCheck={false} inputMode="url" maxLength={200} aria-describedby={`${id}-url-hint`} data-testid="broker-url" />
               </label>
               <datalist id={`${id}-brokers`}>
@@ -203,75 +197,74 @@ export default function BrokerLab({
                 <option value="wss://broker.emqx.io:8084/mqtt" />
                 <option value="wss://broker.hivemq.com:8884/mqtt" />
               </datalist>
-              <button type="submit" data-testid="use-broker">{t.useBroker}</button>
-              <p id={`${id}-url-hint`} className="mqtt-lab__hint">{t.brokerUrlHint}</p>
-              {urlProblem && <p role="alert" className="mqtt-lab__error" data-testid="url-problem">{urlProblem}</p>}
+              <button type="submit" data-testid="use-broker">{t('lab.useBroker')}</button>
+              <p id={`${id}-url-hint`} className="mqtt-lab__hint">{t('lab.brokerUrlHint')}</p>
+              {urlProblem && <p role="alert" className="mqtt-lab__error" data-testid="url-problem">{t('lab.urlProblem', { problem: say(urlProblem) })}</p>}
             </form>
           )}
-          {remote && <p className="mqtt-lab__note" data-testid="remote-note"><strong>{remoteUrl}</strong> — {t.remoteNote} {t.publicBrokerNote}</p>}
+          {remote && <p className="mqtt-lab__note" data-testid="remote-note"><strong>{remoteUrl}</strong> — {t('lab.remoteNote')} {t('lab.publicBrokerNote')}</p>}
         </fieldset>
       )}
 
       <section className="mqtt-lab__panel mqtt-lab__experiment" aria-labelledby={`${id}-exp`}>
-        <h3 id={`${id}-exp`}>{t.experiment}: {expText.title}</h3>
-        {remote ? <p className="mqtt-lab__note">{t.experimentsOnlyInBrowser}</p> : (
+        <h3 id={`${id}-exp`}>{t('lab.experiment')}: {say(experimentTitle(def.id))}</h3>
+        {remote ? <p className="mqtt-lab__note">{t('lab.experimentsOnlyInBrowser')}</p> : (
           <>
             <div className="mqtt-lab__toolbar">
               {offered.length > 1 && (
-                <label className="mqtt-lab__inline">{t.chooseExperiment}
+                <label className="mqtt-lab__inline">{t('lab.chooseExperiment')}
                   <select value={def.id} onChange={(e) => { const d = experimentById(e.target.value)!; choose(d.id, Object.fromEntries(d.params.map((p) => [p.key, p.default]))); }} disabled={running} data-testid="experiment">
-                    {offered.map((e) => <option key={e.id} value={e.id}>{text.experiments[e.id]!.title}</option>)}
+                    {offered.map((e) => <option key={e.id} value={e.id}>{say(experimentTitle(e.id))}</option>)}
                   </select>
                 </label>
               )}
               {def.params.map((param) => {
-                const words = expText.params[param.key]!;
                 return (
-                  <label key={param.key} className="mqtt-lab__inline">{words.label}
+                  <label key={param.key} className="mqtt-lab__inline">{say(paramLabel(def.id, param.key))}
                     <select value={params[param.key]} onChange={(e) => choose(def.id, { ...params, [param.key]: e.target.value })} disabled={running} data-testid={`param-${param.key}`}>
-                      {param.options.map((o) => <option key={o} value={o}>{words.options[o] ?? o}</option>)}
+                      {param.options.map((o) => <option key={o} value={o}>{say(paramOption(def.id, param.key, o))}</option>)}
                     </select>
                   </label>
                 );
               })}
             </div>
-            {invalid !== null ? <p className="mqtt-lab__error">{invalid}</p> : (
+            {invalid !== null ? <p className="mqtt-lab__error">{say(invalid)}</p> : (
               <>
-                <p className="mqtt-lab__setup">{expText.setup(params)}</p>
+                <p className="mqtt-lab__setup">{say(setupMessage(def.id, params))}</p>
                 <fieldset className="mqtt-lab__predict" disabled={running}>
-                  <legend>{t.predict}: {expText.question(params)}</legend>
+                  <legend>{t('lab.predict')}: {say(questionMessage(def.id, params))}</legend>
                   {def.choices(params).map((choice) => (
                     <label key={choice} className="mqtt-lab__check">
                       <input type="radio" name={`${id}-predict`} value={choice} checked={prediction === choice} onChange={() => setPrediction(choice)} data-testid={`predict-${choice}`} />
-                      {choices[choice] ?? choice}
+                      {choiceText(choice)}
                     </label>
                   ))}
                 </fieldset>
                 <div className="mqtt-lab__toolbar">
-                  <button type="button" className="mqtt-lab__primary" onClick={runExperiment} disabled={running || prediction === null || lab === null} aria-describedby={prediction === null ? `${id}-pick` : undefined} data-testid="run">{running ? t.running : t.run}</button>
-                  {running && <button type="button" onClick={() => { cancelled.current = true; }}>{t.stop}</button>}
-                  {prediction === null && <span id={`${id}-pick`} className="mqtt-lab__hint">{t.pickFirst}</span>}
+                  <button type="button" className="mqtt-lab__primary" onClick={runExperiment} disabled={running || prediction === null || lab === null} aria-describedby={prediction === null ? `${id}-pick` : undefined} data-testid="run">{running ? t('lab.running') : t('lab.run')}</button>
+                  {running && <button type="button" onClick={() => { cancelled.current = true; }}>{t('lab.stop')}</button>}
+                  {prediction === null && <span id={`${id}-pick`} className="mqtt-lab__hint">{t('lab.pickFirst')}</span>}
                 </div>
                 <details className="mqtt-lab__steps" open={running || run.status === 'done'}>
-                  <summary>{t.steps} ({steps.length})</summary>
+                  <summary>{t('lab.steps')} ({steps.length})</summary>
                   <ol data-testid="steps">
                     {steps.map((step: Step, i) => {
                       const state = run.status === 'idle' ? '' : i < run.step || run.status === 'done' ? 'done' : i === run.step ? 'current' : '';
-                      return <li key={i} className={state ? `mqtt-lab__step--${state}` : undefined} aria-current={state === 'current' ? 'step' : undefined}>{text.step(step, configOf)}</li>;
+                      return <li key={i} className={state ? `mqtt-lab__step--${state}` : undefined} aria-current={state === 'current' ? 'step' : undefined}>{say(stepMessage(step, configOf))}</li>;
                     })}
                   </ol>
                 </details>
               </>
             )}
             <div className="mqtt-lab__outcome" role="status" data-testid="outcome">
-              {running && <p>{t.stepOf(run.step + 1, steps.length)}: {text.step(steps[run.step]!, configOf)}</p>}
+              {running && <p>{t('lab.stepOf', { i: run.step + 1, n: steps.length })}: {say(stepMessage(steps[run.step]!, configOf))}</p>}
               {run.status === 'done' && run.outcome !== null && (
                 <>
                   <p className={right ? 'mqtt-lab__right' : 'mqtt-lab__wrong'}>
-                    <strong>{right ? t.right : t.wrong}</strong> {t.youPredicted}: {choices[run.prediction!] ?? run.prediction}. {t.theLabSaw}: <strong data-testid="observed">{choices[run.outcome] ?? run.outcome}</strong>.
+                    <strong>{right ? t('lab.right') : t('lab.wrong')}</strong> {t('lab.youPredicted')}: {choiceText(run.prediction!)}. {t('lab.theLabSaw')}: <strong data-testid="observed">{choiceText(run.outcome)}</strong>.
                   </p>
-                  <p>{expText.explain(params, run.outcome)}</p>
-                  {run.outcome !== run.expected && <p className="mqtt-lab__error">{t.unexpected}</p>}
+                  <p>{say(explainMessage(def.id, params))}</p>
+                  {run.outcome !== run.expected && <p className="mqtt-lab__error">{t('lab.unexpected')}</p>}
                 </>
               )}
             </div>
@@ -279,30 +272,30 @@ export default function BrokerLab({
         )}
       </section>
 
-      {view === null ? <p className="mqtt-lab__muted" aria-live="polite">{t.loading}</p> : (
+      {view === null ? <p className="mqtt-lab__muted" aria-live="polite">{t('lab.loading')}</p> : (
         <>
-          <ClockBar view={view} lab={lab!} t={t} disabled={running || pending > 0} act={act} />
+          <ClockBar view={view} lab={lab!} t={t} lang={lang} disabled={running || pending > 0} act={act} />
           <section className="mqtt-lab__clients" aria-labelledby={`${id}-clients`}>
             <div className="mqtt-lab__toolbar">
-              <h3 id={`${id}-clients`}>{t.clients}</h3>
-              <button type="button" onClick={() => act(null, () => lab!.addClient())} disabled={running || view.clients.length >= 6} data-testid="add-client">{t.addClient}</button>
+              <h3 id={`${id}-clients`}>{t('lab.clients')}</h3>
+              <button type="button" onClick={() => act(null, () => lab!.addClient())} disabled={running || view.clients.length >= 6} data-testid="add-client">{t('lab.addClient')}</button>
             </div>
-            <p className="mqtt-lab__hint">{t.leaveHint}</p>
+            <p className="mqtt-lab__hint">{t('lab.leaveHint')}</p>
             <div className="mqtt-lab__client-grid">
               {view.clients.map((client) => (
-                <ClientCard key={`${remote ? `broker-${remoteUrl}` : 'browser'}-${client.label}`} client={client} lab={lab!} t={t} busy={running} canRemove={view.clients.length > 1} topicRoot={topicRoot} act={act} error={errors[client.label] ?? null} />
+                <ClientCard key={`${remote ? `broker-${remoteUrl}` : 'browser'}-${client.label}`} client={client} lab={lab!} t={t} lang={lang} busy={running} canRemove={view.clients.length > 1} topicRoot={topicRoot} act={act} error={errors[client.label] ?? null} />
               ))}
             </div>
           </section>
-          <PacketLog log={view.log} labels={view.clients.map((c) => c.label)} t={t} decoderPath={decoderPath} remote={remote} />
-          <Inspector snapshot={view.snapshot} time={view.time} t={t} />
+          <PacketLog log={view.log} labels={view.clients.map((c) => c.label)} t={t} lang={lang} decoderPath={decoderPath} remote={remote} />
+          <Inspector snapshot={view.snapshot} time={view.time} t={t} lang={lang} />
         </>
       )}
     </div>
   );
 }
 
-function ClockBar({ view, lab, t, disabled, act }: { view: LabView; lab: Lab; t: LabLabels; disabled: boolean; act: (label: string | null, action: () => Promise<unknown> | unknown) => void }) {
+function ClockBar({ view, lab, t, lang, disabled, act }: { view: LabView; lab: Lab; t: Translate; lang: Lang; disabled: boolean; act: (label: string | null, action: () => Promise<unknown> | unknown) => void }) {
   const id = useId();
   const [now, setNow] = useState(view.time);
   // Real time ticks on its own in real-broker mode.
@@ -313,20 +306,20 @@ function ClockBar({ view, lab, t, disabled, act }: { view: LabView; lab: Lab; t:
     return () => window.clearInterval(timer);
   }, [view.mode, view.time, lab]);
   if (view.mode === 'remote') {
-    return <p className="mqtt-lab__clock" data-testid="clock">{t.realTime}: <strong>{formatTime(now)}</strong></p>;
+    return <p className="mqtt-lab__clock" data-testid="clock">{t('lab.realTime')}: <strong>{formatTime(now, lang)}</strong></p>;
   }
   const deadline = view.nextDeadline;
   return (
     <section className="mqtt-lab__clock" aria-labelledby={`${id}-h`} data-testid="clock">
-      <h3 id={`${id}-h`} className="mqtt-lab__clock-title">{t.clock}</h3>
-      <span>{t.timeNow}: <strong data-testid="clock-time">{formatTime(view.time)}</strong></span>
-      <span className="mqtt-lab__toolbar" role="group" aria-label={t.clock}>
-        <button type="button" onClick={() => act(null, () => lab.advance(1000))} disabled={disabled} data-testid="plus-1s">{t.plus1s}</button>
-        <button type="button" onClick={() => act(null, () => lab.advance(10_000))} disabled={disabled} data-testid="plus-10s">{t.plus10s}</button>
-        <button type="button" onClick={() => act(null, () => lab.advance(60_000))} disabled={disabled} data-testid="plus-1min">{t.plus1min}</button>
-        <button type="button" onClick={() => act(null, () => lab.advanceToNextDeadline())} disabled={disabled || deadline === null} data-testid="to-deadline">{t.toDeadline}</button>
+      <h3 id={`${id}-h`} className="mqtt-lab__clock-title">{t('lab.clock')}</h3>
+      <span>{t('lab.timeNow')}: <strong data-testid="clock-time">{formatTime(view.time, lang)}</strong></span>
+      <span className="mqtt-lab__toolbar" role="group" aria-label={t('lab.clock')}>
+        <button type="button" onClick={() => act(null, () => lab.advance(1000))} disabled={disabled} data-testid="plus-1s">{t('lab.plus1s')}</button>
+        <button type="button" onClick={() => act(null, () => lab.advance(10_000))} disabled={disabled} data-testid="plus-10s">{t('lab.plus10s')}</button>
+        <button type="button" onClick={() => act(null, () => lab.advance(60_000))} disabled={disabled} data-testid="plus-1min">{t('lab.plus1min')}</button>
+        <button type="button" onClick={() => act(null, () => lab.advanceToNextDeadline())} disabled={disabled || deadline === null} data-testid="to-deadline">{t('lab.toDeadline')}</button>
       </span>
-      <span className="mqtt-lab__hint" data-testid="next-deadline">{deadline === null ? t.noDeadline : <>{t.nextDeadline}: {formatTime(deadline.time)} ({t.inTime} {formatDuration(deadline.time - view.time)}) — {deadline.what}</>}</span>
+      <span className="mqtt-lab__hint" data-testid="next-deadline">{deadline === null ? t('lab.noDeadline') : <>{t('lab.nextDeadline')}: {formatTime(deadline.time, lang)} ({t('lab.inTime')} {formatDuration(deadline.time - view.time, lang)}) — {labSay(lang, deadline.what)}</>}</span>
     </section>
   );
 }

@@ -5,6 +5,7 @@
  */
 import type { QoS } from '../../mqtt/codec/index.ts';
 import type { Message } from '../i18n/catalogue.ts';
+import { clip as clipShared } from '../shared/url-hash.ts';
 import type { FlowFrame } from '../../mqtt/simulator/qos-flow.ts';
 import { DEFAULT_CONFIG, type Client, type QosFlowAction, type QosFlowConfig } from '../../mqtt/simulator/qos-flow.ts';
 
@@ -117,9 +118,8 @@ export function parse(query: string): ParseResult {
   return { ok: true, state: { config, actions, cursor } };
 }
 
-function clip(text: string): string {
-  return text.length > 24 ? `${text.slice(0, 24)}…` : text;
-}
+/** A value quoted back in a link problem, cut short (the shared module's clip). */
+const clip = (text: string): string => clipShared(text, 24);
 
 /** Appends an action at the cursor, dropping any "future" that was stepped back over. */
 export function perform(state: AnimatorState, action: QosFlowAction): AnimatorState {

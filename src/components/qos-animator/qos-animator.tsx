@@ -6,8 +6,8 @@ import { canStepForward, initialState, moveCursor, parse, perform, serialize, ty
 import { say, translator, type Message } from '../i18n/catalogue.ts';
 import type { Lang } from '../i18n/lang.ts';
 import { renderFlow } from './text.ts';
+import { useUrlHash } from '../shared/use-url-hash.ts';
 import './qos-animator.css';
-import { emitEmbedEvent } from '../shared/embed/events.ts';
 
 export interface QosAnimatorProps {
   /** The page's language. Islands get only serialisable props: the text is chosen in here. */
@@ -46,30 +46,23 @@ export default function QosAnimator({ lang = 'en', preset, syncUrl = true, decod
   const reducedMotion = usePrefersReducedMotion();
   const historyRef = useRef<HTMLOListElement>(null);
 
-  // Read the URL once on mount (the island renders the default first, then the link's state).
-  useEffect(() => {
-    if (!syncUrl) return;
-    const query = window.location.hash.length > 1 ? window.location.hash : window.location.search;
-    if (query.length <= 1) return;
-    const parsed = parse(query);
-    if (parsed.ok) setState(parsed.state);
-    else setUrlError(parsed.error);
-  }, [syncUrl]);
+  // The state in the URL hash (shared/use-url-hash): the link's state after hydration and when the
+  // reader edits the hash; a plain anchor (#how-to-read, no '=') is a heading link, not a state.
+  const writeHash = useUrlHash((hash) => {
+    if (!syncUrl || !hash.includes('=')) return;
+    const parsed = parse(hash);
+    if (parsed.ok) { setUrlError(null); setState(parsed.state); } else setUrlError(parsed.error);
+  });
 
   useEffect(() => {
-    if (!syncUrl) return;
-    const hash = `#${serialize(state)}`;
-    if (window.location.hash !== hash) window.history.replaceState(null, '', hash);
-  }, [state, syncUrl]);
+    if (syncUrl) writeHash(`#${serialize(state)}`);
+  }, [state, syncUrl, writeHash]);
 
   const flow = useMemo(() => replay(state.config, state.actions.slice(0, state.cursor), createFlowBroker), [state.config, state.actions, state.cursor]);
   const frame: FlowFrame = flow.frames[flow.frames.length - 1]!;
   const history = flow.frames.filter((f) => f.arrow !== null);
   // Nothing left to deliver (the exchange is complete, or waits for a reconnect): Step and Play stop.
   const canStep = canStepForward(state, frame);
-  // In an embed, tell the framing page where the reader is (not on first render: nothing moved yet).
-  const stepSeen = useRef(false);
-  useEffect(() => { if (stepSeen.current || state.cursor > 0) emitEmbedEvent('step-changed', { step: state.cursor, total: state.actions.length, done: frame.settled }); stepSeen.current = true; }, [state.cursor, state.actions.length, frame.settled]);
 
   const act = useCallback((action: QosFlowAction) => setState((s) => perform(s, action)), []);
   const forward = useCallback(() => { if (canStep) setState((s) => (s.cursor < s.actions.length ? moveCursor(s, s.cursor + 1) : perform(s, { kind: 'step' }))); }, [canStep]);

@@ -4,11 +4,12 @@
  * happened (messages received, CONNACKs, the broker's decisions) and names the outcome. The widget
  * compares that with the learner's prediction; test/lab/experiments.test.ts runs every parameter
  * combination and checks that `observe` agrees with `expected`, which states what the MQTT
- * specifications (and mosquitto's defaults) say. Words live in experiment-text.ts.
+ * specifications (and mosquitto's defaults) say. Messages are built in experiment-text.ts; the words
+ * are in the catalogue (src/components/i18n, section `lab`).
  */
 import type { QoS } from '../codec/index.ts';
 import type { ClientSetup, Lab, LabRecord } from './lab.ts';
-import { defaultConnectSpec, NEVER, type ConnectSpec, type DisconnectSpec, type PublishSpec, type SubscribeSpec, type Version } from './types.ts';
+import { defaultConnectSpec, NEVER, type ConnectSpec, type DisconnectSpec, type LabMessage, type PublishSpec, type SubscribeSpec, type Version } from './types.ts';
 
 export type Step =
   | { kind: 'connect'; client: string; spec?: ConnectSpec }
@@ -37,7 +38,7 @@ export interface ExperimentDef {
   guide: 'sessions' | 'retained-messages' | 'last-will' | 'keepalive' | 'client-ids' | 'qos';
   params: ParamDef[];
   /** A reason the combination makes no sense (e.g. a 5.0-only option with 3.1.1), or null. */
-  invalid?(p: Params): string | null;
+  invalid?(p: Params): LabMessage | null;
   /** Possible outcomes the learner chooses from. */
   choices(p: Params): string[];
   clients(p: Params): ClientSetup[];
@@ -155,7 +156,7 @@ export const EXPERIMENTS: ExperimentDef[] = [
       { key: 'version', options: ['3.1.1', '5'], default: '3.1.1' },
       { key: 'leave', options: ['drop', 'disconnect', 'disconnect-with-will'], default: 'drop' },
     ],
-    invalid: (p) => (p.leave === 'disconnect-with-will' && p.version !== '5' ? 'DISCONNECT with reason code 0x04 exists only in MQTT 5.0.' : null),
+    invalid: (p) => (p.leave === 'disconnect-with-will' && p.version !== '5' ? { key: 'lab.exp.will.invalid' } : null),
     choices: () => ['sent', 'not-sent'],
     watch: 'B',
     clients: (p) => [

@@ -16,17 +16,18 @@
  * when told to) and its connect timeout never matters in memory.
  */
 import type { IClientOptions, IClientPublishOptions, IClientSubscribeOptions, MqttClient } from 'mqtt';
-import { Broker, createManualClock, describeBrokerEvent, sequentialIds, type BrokerEvent, type BrokerOptions, type BrokerSnapshot, type ManualClock } from '../broker/index.ts';
+import { Broker, createManualClock, sequentialIds, type BrokerEvent, type BrokerOptions, type BrokerSnapshot, type ManualClock } from '../broker/index.ts';
 import type { BrokerConnection } from '../broker/connection.ts';
 import { createBrokerStream } from '../broker/duplex.ts';
 import { bytesToHex, encodePacket, StreamDecoder, type ConnectPacket, type Packet, type ProtocolVersion, type QoS } from '../codec/index.ts';
 import { PacketCapture } from './capture.ts';
+import { eventMessage } from './event-text.ts';
 import { payloadText } from './payload-text.ts';
 import { summarizePacket } from './summary.ts';
 import { TimerGroup, VirtualTimers } from './virtual-timers.ts';
 import { defaultConnectSpec } from './types.ts';
 import {
-  NEVER, type ClientStatus, type ConnackRecord, type ConnectSpec, type DisconnectSpec, type LabClientView, type LogEntry,
+  NEVER, type ClientStatus, type ConnackRecord, type ConnectSpec, type DisconnectSpec, type LabClientView, type LabMessage, type LabText, type LogEntry,
   type PublishSpec, type ReceivedMessage, type SubscribeSpec,
 } from './types.ts';
 
@@ -82,7 +83,7 @@ export interface LabView {
 
 export interface Deadline {
   time: number;
-  what: string;
+  what: LabMessage;
 }
 
 /** Everything that happened since the last reset, for experiments to judge. */
@@ -90,14 +91,23 @@ export interface LabRecord {
   events: BrokerEvent[];
   received: ReceivedMessage[];
   connacks: ConnackRecord[];
-  notes: Array<{ label: string | null; time: number; text: string }>;
+  notes: Array<{ label: string | null; time: number; text: LabMessage }>;
   marks: Map<string, number>;
 }
 
 export const LABELS = ['A', 'B', 'C', 'D', 'E', 'F'] as const;
 export const MAX_CLIENTS = LABELS.length;
 
-export class LabError extends Error {}
+/** A refused lab action; `text` is what to show (the Error message is its key, for logs). */
+export class LabError extends Error {
+  readonly text: LabMessage;
+  constructor(text: LabMessage) {
+    super(text.key);
+    this.text = text;
+  }
+}
+
+const msg = (key: string, values?: Record<string, string | number | boolean>): LabMessage => (values === undefined ? { key: `lab.${key}` } : { key: `lab.${key}`, values });
 
 interface Slot {
   label: string;
@@ -110,7 +120,7 @@ interface Slot {
   connections: number;
   sessionPresent: boolean | null;
   assignedClientId: string | null;
-  error: string | null;
+  error: LabText | null;
   received: ReceivedMessage[];
   subscriptions: Map<string, { qos: QoS; granted: number | null }>;
   raw: BrokerConnection | null;
@@ -224,7 +234,7 @@ export class Lab {
   }
 
   addClient(config?: ConnectSpec): string {
-    if (this.slots.length >= MAX_CLIENTS) throw new LabError(`The lab holds at most ${MAX_CLIENTS} clients.`);
+    if (this.slots.length >= MAX_CLIENTS) throw new LabError(msg('error.tooManyClients', { max: MAX_CLIENTS }));
     const label = LABELS.find((l) => !this.slots.some((s) => s.label === l))!;
     this.slots.push(this.newSlot(label, config ?? defaultConnectSpec(this.defaultClientId(label))));
     this.slots.sort((a, b) => a.label.localeCompare(b.label));
@@ -259,7 +269,7 @@ export class Lab {
   /** Connects with the client's configuration (a new MQTT.js client object, as a restarted application would). */
   async connect(label: string): Promise<void> {
     const slot = this.slot(label);
-    if (slot.status !== 'offline') throw new LabError(`${label} is already connected.`);
+    if (slot.status !== 'offline') throw new LabError(msg('error.alreadyConnected', { label }));
     this.discard(slot);
     const spec = slot.config;
     slot.status = 'connecting';
@@ -307,7 +317,7 @@ export class Lab {
       slot.sessionPresent = (packet as { sessionPresent?: boolean }).sessionPresent ?? false;
       slot.assignedClientId = assigned;
       this.record.connacks.push({ label: slot.label, time: this.now(), reasonCode: code, sessionPresent: slot.sessionPresent, assignedClientId: assigned });
-      if (code !== 0) slot.error = `The broker refused the connection: CONNACK ${describeConnackCode(code, spec.version)}.${connackHint(code)}`;
+      if (code !== 0) slot.error = msg('error.refused', { ...describeConnackCode(code, spec.version), hint: connackHint(code) });
       this.changed();
     });
     client.on('connect', () => {
@@ -338,12 +348,12 @@ export class Lab {
     client.on('disconnect', (packet) => {
       if (!mine()) return;
       const code = packet.reasonCode ?? 0;
-      this.note(slot.label, `${slot.label} was told by the broker: DISCONNECT 0x${code.toString(16).padStart(2, '0')}${packet.properties?.reasonString ? ` (${packet.properties.reasonString})` : ''}`);
+      this.note(slot.label, msg('note.toldDisconnect', { label: slot.label, code: `0x${code.toString(16).padStart(2, '0')}`, hasReason: Boolean(packet.properties?.reasonString), reason: packet.properties?.reasonString ?? '' }));
     });
     client.on('close', () => {
       this.activity++;
       if (!mine()) return;
-      if (slot.status === 'connecting' && slot.error === null) slot.error = this.mode === 'remote' ? 'The connection closed before the broker answered.' : 'The connection closed before a CONNACK arrived.';
+      if (slot.status === 'connecting' && slot.error === null) slot.error = msg(this.mode === 'remote' ? 'error.closedBeforeAnswer' : 'error.closedBeforeConnack');
       slot.status = 'offline';
       slot.connectionId = null;
       timers.dispose();
@@ -352,7 +362,7 @@ export class Lab {
     client.connect();
     await this.waitFor(() => slot.status !== 'connecting', 'connect');
     if (slot.status === 'connecting' && mine()) {
-      slot.error = `No CONNACK within ${(this.init.remoteTimeoutMs ?? 10_000) / 1000} s. Is this an MQTT-over-WebSocket endpoint?`;
+      slot.error = msg('error.noConnack', { s: String((this.init.remoteTimeoutMs ?? 10_000) / 1000) });
       this.discard(slot);
       this.changed();
     }
@@ -363,7 +373,7 @@ export class Lab {
    * Session 0), encoded by this site's codec, on a fresh connection to the in-browser broker.
    */
   async rawConnect(label: string, spec: ConnectSpec): Promise<void> {
-    if (this.mode !== 'memory') throw new LabError('Raw packets go only to the in-browser broker.');
+    if (this.mode !== 'memory') throw new LabError(msg('error.rawRemote'));
     const slot = this.slot(label);
     this.discard(slot);
     slot.connections++;
@@ -377,7 +387,7 @@ export class Lab {
           slot.sessionPresent = packet.sessionPresent;
           this.record.connacks.push({ label, time: this.now(), reasonCode: packet.reasonCode, sessionPresent: packet.sessionPresent, assignedClientId: packet.properties?.assignedClientIdentifier ?? null });
           if (packet.reasonCode === 0) slot.status = 'online';
-          else slot.error = `The broker refused the connection: CONNACK ${describeConnackCode(packet.reasonCode, spec.version)}.`;
+          else slot.error = msg('error.refused', { ...describeConnackCode(packet.reasonCode, spec.version), hint: 'none' });
         }
       },
       close: () => {
@@ -385,7 +395,7 @@ export class Lab {
         slot.raw = null;
         this.changed();
       },
-    }, { transport: 'memory', remoteAddress: `lab client ${label}` });
+    }, { transport: 'memory', remoteAddress: `lab:${label}` });
     this.pendingLabel = null;
     slot.raw = connection;
     slot.connectionId = connection.id;
@@ -393,7 +403,7 @@ export class Lab {
       type: 'CONNECT', protocolName: 'MQTT', protocolLevel: spec.version, cleanSession: spec.clean, keepAlive: spec.keepalive, clientId: spec.clientId,
     };
     if (spec.version === 5 && spec.sessionExpiry > 0) packet.properties = { sessionExpiryInterval: spec.sessionExpiry };
-    this.note(label, `${label}: MQTT.js will not send this CONNECT, so the lab encodes it itself.`);
+    this.note(label, msg('note.rawConnect', { label }));
     connection.receive(encodePacket(packet, { protocolVersion: spec.version }));
     await this.settle();
     this.changed();
@@ -474,7 +484,7 @@ export class Lab {
       slot.status = 'offline';
     } else {
       const client = slot.mqtt;
-      if (client === null || slot.status === 'offline') throw new LabError(`${label} is not connected.`);
+      if (client === null || slot.status === 'offline') throw new LabError(msg('error.notConnected', { label }));
       (client.stream as unknown as { destroy(): void }).destroy();
     }
     await this.waitFor(() => slot.status === 'offline', 'drop');
@@ -489,7 +499,7 @@ export class Lab {
       if (pinging) slot.timers.resume();
       else slot.timers.paused = true;
     }
-    this.note(label, pinging ? `${label} sends PINGREQs again when it has nothing else to send.` : `${label} stops sending packets: no PINGREQ will go out (its keepalive timer is frozen; the connection stays open).`);
+    this.note(label, msg(pinging ? 'note.pingsAgain' : 'note.silent', { label }));
     this.changed();
   }
 
@@ -498,7 +508,7 @@ export class Lab {
 
   /** Moves the virtual clock forward, stopping at every client timer and broker deadline on the way. */
   async advance(ms: number): Promise<void> {
-    if (this.mode !== 'memory') throw new LabError('Against a real broker, time is real.');
+    if (this.mode !== 'memory') throw new LabError(msg('error.timeRemote'));
     if (!(ms >= 0)) throw new RangeError(`advance(${ms})`);
     const target = this.clock.now() + ms;
     for (let guard = 0; guard < 100_000; guard++) {
@@ -576,13 +586,13 @@ export class Lab {
 
   private slot(label: string): Slot {
     const slot = this.slots.find((s) => s.label === label);
-    if (slot === undefined) throw new LabError(`There is no client ${label}.`);
+    if (slot === undefined) throw new LabError(msg('error.noClient', { label }));
     return slot;
   }
 
   private online(label: string): { slot: Slot; client: MqttClient } {
     const slot = this.slot(label);
-    if (slot.mqtt === null || slot.status !== 'online') throw new LabError(`${label} is not connected.`);
+    if (slot.mqtt === null || slot.status !== 'online') throw new LabError(msg('error.notConnected', { label }));
     return { slot, client: slot.mqtt };
   }
 
@@ -612,13 +622,13 @@ export class Lab {
     if (this.remote === null) {
       this.pendingLabel = slot.label;
       this.pendingVersion = slot.config.version;
-      const stream = createBrokerStream(this.broker, { transport: 'memory', remoteAddress: `lab client ${slot.label}` });
+      const stream = createBrokerStream(this.broker, { transport: 'memory', remoteAddress: `lab:${slot.label}` });
       this.pendingLabel = null;
       slot.connectionId = stream.connection.id;
       stream.on('error', (error: Error) => {
         // MQTT.js (mqtt-packet) destroys the stream with an error when it will not encode a packet.
-        if (slot.connectionId === stream.connection.id && slot.status === 'connecting') slot.error = `MQTT.js refused to send the CONNECT: ${error.message}.`;
-        this.note(slot.label, `${slot.label}: ${error.message}`);
+        if (slot.connectionId === stream.connection.id && slot.status === 'connecting') slot.error = msg('error.mqttjsRefused', { message: error.message });
+        this.note(slot.label, msg('note.libraryError', { label: slot.label, message: error.message }));
       });
       return stream;
     }
@@ -633,11 +643,11 @@ export class Lab {
         this.activity++;
         const { packets, error } = captures[direction].feed(chunk);
         for (const { packet, bytes } of packets) this.pushPacket(connectionId, slot.label, direction, packet, bytes, bytes.length, version);
-        if (error !== null) this.note(slot.label, `${slot.label}: bytes that do not decode (${error.message})`);
+        if (error !== null) this.note(slot.label, msg('note.undecodable', { label: slot.label, message: error.message }));
       },
       error: (message) => {
         if (slot.connectionId === connectionId) slot.error = message;
-        this.note(slot.label, `${slot.label}: ${message}`);
+        this.note(slot.label, msg('note.libraryError', { label: slot.label, message }));
       },
     };
     return this.remote.open(this.remote.url, tap);
@@ -657,7 +667,7 @@ export class Lab {
       this.pushPacket(event.connectionId, label, event.direction === 'in' ? 'to-broker' : 'to-client', event.packet, event.bytes, event.bytes.length, version);
       return;
     }
-    const text = describeBrokerEvent(event);
+    const text = eventMessage(event);
     if (text === null) return;
     const connectionId = 'connectionId' in event ? event.connectionId : null;
     let label = connectionId !== null ? (this.connectionLabels.get(connectionId) ?? null) : null;
@@ -684,7 +694,7 @@ export class Lab {
     this.changed();
   }
 
-  private note(label: string | null, text: string): void {
+  private note(label: string | null, text: LabMessage): void {
     this.record.notes.push({ label, time: this.now(), text });
     this.push({ kind: 'note', label, connectionId: null, direction: null, type: 'note', summary: text, hex: null, length: 0, version: 4 });
     this.changed();
@@ -733,17 +743,17 @@ export class Lab {
     for (const c of snapshot.connections) {
       if (c.deadline !== time) continue;
       return c.state === 'awaiting-connect'
-        ? { time, what: `${who(c.connectionId, c.clientId)} has sent no CONNECT: the broker gives up` }
-        : { time, what: `keepalive of ${who(c.connectionId, c.clientId)} runs out (1.5 × ${c.keepAlive} s without a packet)` };
+        ? { time, what: msg('deadline.noConnect', { who: who(c.connectionId, c.clientId) }) }
+        : { time, what: msg('deadline.keepalive', { who: who(c.connectionId, c.clientId), keepalive: String(c.keepAlive) }) };
     }
     for (const s of snapshot.sessions) {
-      if (s.pendingWill?.publishAt === time) return { time, what: `will delay of ${s.clientId} ends: the will is published` };
-      if (s.expiresAt === time) return { time, what: `session of ${s.clientId} expires` };
-      if (s.queue.some((q) => q.message.expiresAt === time)) return { time, what: `a message queued for ${s.clientId} expires` };
+      if (s.pendingWill?.publishAt === time) return { time, what: msg('deadline.willDelay', { clientId: s.clientId }) };
+      if (s.expiresAt === time) return { time, what: msg('deadline.session', { clientId: s.clientId }) };
+      if (s.queue.some((q) => q.message.expiresAt === time)) return { time, what: msg('deadline.queued', { clientId: s.clientId }) };
     }
     const retained = snapshot.retained.find((m) => m.expiresAt === time);
-    if (retained !== undefined) return { time, what: `retained message on ${retained.topic} expires` };
-    return { time, what: 'the broker has something to do' };
+    if (retained !== undefined) return { time, what: msg('deadline.retained', { topic: retained.topic }) };
+    return { time, what: msg('deadline.other') };
   }
 }
 
@@ -773,20 +783,23 @@ function flattenUserProperties(grouped: Record<string, string | string[]>): Arra
   return out;
 }
 
-/** What to do about a refused CONNECT, for the codes a learner meets against real brokers. */
+/** Which advice fits a refused CONNECT, for the codes a learner meets against real brokers (`lab.error.refused`). */
 function connackHint(code: number): string {
-  if (code === 0x04 || code === 0x86) return ' Check the user name and password in the client’s connect options.';
-  if (code === 0x05 || code === 0x87) return ' This broker wants credentials (a user name and password in the connect options), or does not allow this client id.';
-  if (code === 0x02 || code === 0x85) return ' The broker does not accept this client id.';
-  if (code === 0x01 || code === 0x84) return ' The broker does not speak this protocol version; try the other one.';
-  return '';
+  if (code === 0x04 || code === 0x86) return 'credentials';
+  if (code === 0x05 || code === 0x87) return 'authorize';
+  if (code === 0x02 || code === 0x85) return 'id';
+  if (code === 0x01 || code === 0x84) return 'version';
+  return 'none';
 }
 
-const V4_CONNACK = ['accepted', 'unacceptable protocol version', 'identifier rejected', 'server unavailable', 'bad user name or password', 'not authorized'];
-
-export function describeConnackCode(code: number, version: 4 | 5): string {
+/**
+ * A CONNACK code for the lab's messages, as `code` (hex) and `name`: 5.0 reason codes keep the
+ * specification's names; a 3.1.1 return code (0–5, 3.1.1 Table 3.1) is named by a catalogue key
+ * (`lab.connack4.N`), rendered in the page's language.
+ */
+export function describeConnackCode(code: number, version: 4 | 5): { code: string; name: string } {
   const hex = `0x${code.toString(16).padStart(2, '0')}`;
-  if (version !== 5) return `${hex} ${V4_CONNACK[code] ?? 'unknown return code'}`;
+  if (version !== 5) return { code: hex, name: code <= 5 ? `lab.connack4.${code}` : 'lab.connack4.unknown' };
   const names: Record<number, string> = {
     0x80: 'Unspecified error', 0x81: 'Malformed Packet', 0x82: 'Protocol Error', 0x83: 'Implementation specific error', 0x84: 'Unsupported Protocol Version',
     0x85: 'Client Identifier not valid', 0x86: 'Bad User Name or Password', 0x87: 'Not authorized', 0x88: 'Server unavailable', 0x89: 'Server busy',
@@ -794,7 +807,7 @@ export function describeConnackCode(code: number, version: 4 | 5): string {
     0x99: 'Payload format invalid', 0x9a: 'Retain not supported', 0x9b: 'QoS not supported', 0x9c: 'Use another server', 0x9d: 'Server moved',
     0x9f: 'Connection rate exceeded',
   };
-  return `${hex} ${names[code] ?? 'unknown reason code'}`;
+  return { code: hex, name: names[code] ?? 'lab.connack5.unknown' };
 }
 
 export { NEVER, defaultConnectSpec };

@@ -1,75 +1,88 @@
 /** One-line summaries of packets for the lab's packet log, in the spirit of Wireshark's Info column. */
 import { reasonCodeName, type Packet, type ProtocolVersion, type Properties } from '../codec/index.ts';
 import { clipText, payloadText } from './payload-text.ts';
+import type { LabMessage } from './types.ts';
 
 export { clipText, payloadText };
 
 const hex2 = (n: number) => `0x${n.toString(16).padStart(2, '0')}`;
 
+/**
+ * A summary is a list of message parts (`lab.pkt.…`), rendered one after the other: the words
+ * and the punctuation are per language in the catalogue, the packet's values are passed through.
+ * Reason codes keep the specification's names (like packet and field names).
+ */
+type Part = LabMessage;
+const part = (key: string, values?: Record<string, string | number | boolean>): Part => (values === undefined ? { key: `lab.pkt.${key}` } : { key: `lab.pkt.${key}`, values });
+
 function code(packet: Packet['type'], value: number, version: ProtocolVersion): string {
   return `${hex2(value)} ${reasonCodeName(packet, value, version)}`;
 }
 
-function propertyNotes(properties: Properties | undefined): string[] {
+function propertyNotes(properties: Properties | undefined): Part[] {
   if (properties === undefined) return [];
-  const notes: string[] = [];
-  if (properties.sessionExpiryInterval !== undefined) notes.push(`session expiry ${properties.sessionExpiryInterval === 0xffff_ffff ? 'never' : `${properties.sessionExpiryInterval} s`}`);
-  if (properties.messageExpiryInterval !== undefined) notes.push(`message expiry ${properties.messageExpiryInterval} s`);
-  if (properties.willDelayInterval !== undefined) notes.push(`will delay ${properties.willDelayInterval} s`);
-  if (properties.assignedClientIdentifier !== undefined) notes.push(`assigned id "${clipText(properties.assignedClientIdentifier, 24)}"`);
-  if (properties.serverKeepAlive !== undefined) notes.push(`server keepalive ${properties.serverKeepAlive} s`);
-  if (properties.topicAlias !== undefined) notes.push(`alias ${properties.topicAlias}`);
-  if (properties.userProperties !== undefined && properties.userProperties.length > 0) notes.push(`${properties.userProperties.length} user propert${properties.userProperties.length === 1 ? 'y' : 'ies'}`);
-  if (properties.reasonString !== undefined) notes.push(`"${clipText(properties.reasonString, 48)}"`);
+  const notes: Part[] = [];
+  if (properties.sessionExpiryInterval !== undefined) notes.push(part('note.sessionExpiry', { never: properties.sessionExpiryInterval === 0xffff_ffff, s: String(properties.sessionExpiryInterval) }));
+  if (properties.messageExpiryInterval !== undefined) notes.push(part('note.messageExpiry', { s: String(properties.messageExpiryInterval) }));
+  if (properties.willDelayInterval !== undefined) notes.push(part('note.willDelay', { s: String(properties.willDelayInterval) }));
+  if (properties.assignedClientIdentifier !== undefined) notes.push(part('note.assignedId', { id: clipText(properties.assignedClientIdentifier, 24) }));
+  if (properties.serverKeepAlive !== undefined) notes.push(part('note.serverKeepAlive', { s: String(properties.serverKeepAlive) }));
+  if (properties.topicAlias !== undefined) notes.push(part('note.alias', { n: String(properties.topicAlias) }));
+  if (properties.userProperties !== undefined && properties.userProperties.length > 0) notes.push(part('note.userProperties', { n: properties.userProperties.length }));
+  if (properties.reasonString !== undefined) notes.push(part('note.reasonString', { text: clipText(properties.reasonString, 48) }));
   return notes;
 }
 
-const withNotes = (text: string, notes: string[]) => (notes.length === 0 ? text : `${text} (${notes.join(', ')})`);
+/** `parts` joined by a separator part. */
+function joined(parts: Part[], separator: string): Part[] {
+  return parts.flatMap((p, i) => (i === 0 ? [p] : [part(separator), p]));
+}
 
-export function summarizePacket(packet: Packet, version: ProtocolVersion): string {
+const withNotes = (head: Part[], notes: Part[]): Part[] => (notes.length === 0 ? head : [...head, part('open'), ...joined(notes, 'comma'), part('close')]);
+
+export function summarizePacket(packet: Packet, version: ProtocolVersion): Part[] {
   switch (packet.type) {
     case 'CONNECT': {
-      const parts = [
-        `id "${clipText(packet.clientId, 24)}"`,
-        `${version === 5 ? 'clean start' : 'clean session'} ${packet.cleanSession ? 1 : 0}`,
-        `keepalive ${packet.keepAlive} s`,
-      ];
-      if (packet.will !== undefined) parts.push(`will on "${clipText(packet.will.topic, 24)}" QoS ${packet.will.qos}${packet.will.retain ? ' retained' : ''}${packet.will.properties?.willDelayInterval ? ` delay ${packet.will.properties.willDelayInterval} s` : ''}`);
-      if (packet.username !== undefined) parts.push(`user "${clipText(packet.username, 16)}"`);
-      return withNotes(`CONNECT ${packet.protocolLevel === 5 ? '5.0' : packet.protocolLevel === 4 ? '3.1.1' : '3.1'} ${parts.join(', ')}`, propertyNotes(packet.properties));
+      const parts = [part('connect', {
+        version: packet.protocolLevel === 5 ? '5.0' : packet.protocolLevel === 4 ? '3.1.1' : '3.1', id: clipText(packet.clientId, 24), v5: version === 5,
+        clean: packet.cleanSession ? 1 : 0, keepalive: String(packet.keepAlive),
+      })];
+      if (packet.will !== undefined) parts.push(part('will', { topic: clipText(packet.will.topic, 24), qos: packet.will.qos, retain: packet.will.retain, delay: String(packet.will.properties?.willDelayInterval ?? 0) }));
+      if (packet.username !== undefined) parts.push(part('user', { user: clipText(packet.username, 16) }));
+      return withNotes(parts, propertyNotes(packet.properties));
     }
     case 'CONNACK':
-      return withNotes(`CONNACK session present ${packet.sessionPresent ? 1 : 0}, ${code('CONNACK', packet.reasonCode, version)}`, propertyNotes(packet.properties));
+      // 3.1.1 return codes are named by a catalogue key (lab.connack4.N, 3.1.1 Table 3.1), translated; 5.0 keeps the spec's names.
+      return withNotes([part('connack', {
+        present: packet.sessionPresent ? 1 : 0,
+        ...(version === 5 || packet.reasonCode > 5
+          ? { code: code('CONNACK', packet.reasonCode, version), name: 'none' }
+          : { code: hex2(packet.reasonCode), name: `lab.connack4.${packet.reasonCode}` }),
+      })], propertyNotes(packet.properties));
     case 'PUBLISH': {
       const body = payloadText(packet.payload);
-      const payload = packet.payload.length === 0 ? 'empty payload' : body.printable ? `"${clipText(body.text, 32)}"` : body.text;
-      const flags = [`QoS ${packet.qos}`];
-      if (packet.packetId !== undefined) flags.push(`id ${packet.packetId}`);
-      if (packet.retain) flags.push('RETAIN');
-      if (packet.dup) flags.push('DUP');
-      return withNotes(`PUBLISH "${clipText(packet.topic, 32)}" ${flags.join(' ')}: ${payload}`, propertyNotes(packet.properties));
+      return withNotes([part('publish', {
+        topic: clipText(packet.topic, 32), qos: packet.qos, hasId: packet.packetId !== undefined, id: String(packet.packetId ?? ''), retain: packet.retain, dup: packet.dup,
+        payloadKind: packet.payload.length === 0 ? 'empty' : body.printable ? 'text' : 'binary', text: body.printable ? clipText(body.text, 32) : '', bytes: packet.payload.length,
+      })], propertyNotes(packet.properties));
     }
     case 'PUBACK': case 'PUBREC': case 'PUBREL': case 'PUBCOMP':
-      return withNotes(`${packet.type} id ${packet.packetId}${packet.reasonCode ? `, ${code(packet.type, packet.reasonCode, version)}` : ''}`, propertyNotes(packet.properties));
+      return withNotes([part('ack', { type: packet.type, id: String(packet.packetId), hasCode: Boolean(packet.reasonCode), code: code(packet.type, packet.reasonCode ?? 0, version) })], propertyNotes(packet.properties));
     case 'SUBSCRIBE':
-      return `SUBSCRIBE id ${packet.packetId}: ${packet.subscriptions.map((s) => {
-        const options = [`QoS ${s.qos}`];
-        if (s.noLocal) options.push('no local');
-        if (s.retainAsPublished) options.push('retain as published');
-        if (s.retainHandling) options.push(`retain handling ${s.retainHandling}`);
-        return `"${clipText(s.topicFilter, 32)}" ${options.join(', ')}`;
-      }).join('; ')}`;
+      return [part('subscribe', { id: String(packet.packetId) }), ...joined(packet.subscriptions.map((s) => part('subscription', {
+        filter: clipText(s.topicFilter, 32), qos: s.qos, nl: Boolean(s.noLocal), rap: Boolean(s.retainAsPublished), rh: String(s.retainHandling ?? 0),
+      })), 'semicolon')];
     case 'SUBACK':
-      return `SUBACK id ${packet.packetId}: ${packet.reasonCodes.map((c) => (c < 0x80 ? `granted QoS ${c}` : code('SUBACK', c, version))).join(', ')}`;
+      return [part('suback', { id: String(packet.packetId) }), ...joined(packet.reasonCodes.map((c) => (c < 0x80 ? part('granted', { qos: c }) : part('code', { code: code('SUBACK', c, version) }))), 'comma')];
     case 'UNSUBSCRIBE':
-      return `UNSUBSCRIBE id ${packet.packetId}: ${packet.topicFilters.map((f) => `"${clipText(f, 32)}"`).join(', ')}`;
+      return [part('unsubscribe', { id: String(packet.packetId), filters: packet.topicFilters.map((f) => `"${clipText(f, 32)}"`).join(', ') })];
     case 'UNSUBACK':
-      return `UNSUBACK id ${packet.packetId}${packet.reasonCodes !== undefined ? `: ${packet.reasonCodes.map((c) => code('UNSUBACK', c, version)).join(', ')}` : ''}`;
-    case 'PINGREQ': return 'PINGREQ';
-    case 'PINGRESP': return 'PINGRESP';
+      return [part('unsuback', { id: String(packet.packetId) }), ...(packet.reasonCodes === undefined ? [] : [part('colon'), ...joined(packet.reasonCodes.map((c) => part('code', { code: code('UNSUBACK', c, version) })), 'comma')])];
+    case 'PINGREQ': case 'PINGRESP':
+      return [part('bare', { type: packet.type })];
     case 'DISCONNECT':
-      return withNotes(`DISCONNECT${packet.reasonCode !== undefined ? ` ${code('DISCONNECT', packet.reasonCode, 5)}` : ''}`, propertyNotes(packet.properties));
+      return withNotes([part('bare', { type: packet.reasonCode !== undefined ? `DISCONNECT ${code('DISCONNECT', packet.reasonCode, 5)}` : 'DISCONNECT' })], propertyNotes(packet.properties));
     case 'AUTH':
-      return `AUTH${packet.reasonCode !== undefined ? ` ${hex2(packet.reasonCode)}` : ''}`;
+      return [part('bare', { type: packet.reasonCode !== undefined ? `AUTH ${hex2(packet.reasonCode)}` : 'AUTH' })];
   }
 }

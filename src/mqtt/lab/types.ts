@@ -3,6 +3,21 @@ import type { ProtocolVersion, QoS } from '../codec/index.ts';
 
 export type Version = 4 | 5;
 
+/**
+ * A structured message: a catalogue key (section `lab` of src/components/i18n) and its values,
+ * shaped like the catalogue's Message. The lab's core returns these, never sentences.
+ */
+export interface LabMessage {
+  readonly key: string;
+  readonly values?: Readonly<Record<string, string | number | boolean>>;
+}
+
+/**
+ * What the lab shows: a message to translate, parts rendered one after another (a packet
+ * summary), or text from outside (MQTT.js's error messages) shown as it is.
+ */
+export type LabText = LabMessage | readonly LabMessage[] | string;
+
 /** Session Expiry Interval meaning "never" (5.0 §3.1.2.11.2). */
 export const NEVER = 0xffff_ffff;
 
@@ -93,8 +108,8 @@ export interface LabClientView {
   sessionPresent: boolean | null;
   /** 5.0 Assigned Client Identifier from the last CONNACK. */
   assignedClientId: string | null;
-  /** The last thing that went wrong, in words. */
-  error: string | null;
+  /** The last thing that went wrong. */
+  error: LabText | null;
   received: ReceivedMessage[];
   /** What the client subscribed to and what the broker granted (null until SUBACK). */
   subscriptions: Array<{ filter: string; qos: QoS; granted: number | null }>;
@@ -112,7 +127,8 @@ export interface LogEntry {
   direction: 'to-broker' | 'to-client' | null;
   /** Packet type (CONNECT…) or broker event type (will-published…). */
   type: string;
-  summary: string;
+  /** A packet's one-line summary, a broker decision or a note. */
+  summary: LabText;
   /** The packet's bytes as hex, for the decoder. */
   hex: string | null;
   length: number;

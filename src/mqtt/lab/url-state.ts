@@ -7,6 +7,7 @@
  *   #x=will&leave=drop&mode=broker&url=ws%3A%2F%2F127.0.0.1%3A9001
  */
 import { defaultParams, EXPERIMENTS, experimentById, type Params } from './experiments.ts';
+import type { LabMessage } from './types.ts';
 
 export type LabMode = 'browser' | 'broker';
 
@@ -39,7 +40,8 @@ export function serialize(state: LabUrlState): string {
   return out.toString();
 }
 
-export type ParseResult = { ok: true; state: LabUrlState } | { ok: false; error: string; state: LabUrlState };
+/** A problem with a link is a catalogue message (`lab.link.…`), shown in the page's language. */
+export type ParseResult = { ok: true; state: LabUrlState } | { ok: false; error: LabMessage; state: LabUrlState };
 
 /**
  * Reads a query string (with or without "#" or "?"). `allowed` limits the experiments (a guide
@@ -47,54 +49,54 @@ export type ParseResult = { ok: true; state: LabUrlState } | { ok: false; error:
  */
 export function parse(query: string, fallback: LabUrlState = initialUrlState(), allowed?: readonly string[]): ParseResult {
   const input = new URLSearchParams(query.replace(/^[#?]/, ''));
-  const fail = (error: string): ParseResult => ({ ok: false, error, state: fallback });
+  const fail = (error: LabMessage): ParseResult => ({ ok: false, error, state: fallback });
   const id = input.get('x') ?? fallback.experiment;
   const def = experimentById(id);
   if (def === undefined || (allowed !== undefined && !allowed.includes(id))) {
     const offered = allowed ?? EXPERIMENTS.map((e) => e.id);
-    return fail(`The link asks for an experiment called "${clip(id)}"; this lab offers ${offered.join(', ')}.`);
+    return fail({ key: 'lab.link.experiment', values: { id: clip(id), offered: offered.join(', ') } });
   }
   const params: Params = defaultParams(def);
   for (const param of def.params) {
     const raw = input.get(param.key);
     if (raw === null) continue;
-    if (!param.options.includes(raw)) return fail(`The link sets ${param.key} to "${clip(raw)}"; it must be one of ${param.options.join(', ')}.`);
+    if (!param.options.includes(raw)) return fail({ key: 'lab.link.param', values: { param: param.key, value: clip(raw), options: param.options.join(', ') } });
     params[param.key] = raw;
   }
   const invalid = def.invalid?.(params);
-  if (invalid != null) return fail(`The link's settings do not go together: ${invalid}`);
+  if (invalid != null) return fail({ key: 'lab.link.invalid', values: { reason: invalid.key } });
 
   let mode: LabMode = 'browser';
   const rawMode = input.get('mode');
   if (rawMode !== null) {
-    if (rawMode !== 'browser' && rawMode !== 'broker') return fail(`The link's mode is "${clip(rawMode)}"; it must be "browser" or "broker".`);
+    if (rawMode !== 'browser' && rawMode !== 'broker') return fail({ key: 'lab.link.mode', values: { value: clip(rawMode) } });
     mode = rawMode;
   }
   let url = fallback.url;
   const rawUrl = input.get('url');
   if (rawUrl !== null) {
     const problem = brokerUrlProblem(rawUrl);
-    if (problem !== null) return fail(`The link's broker URL cannot be used: ${problem}`);
+    if (problem !== null) return fail({ key: 'lab.link.url', values: { problem: problem.key, ...problem.values } });
     url = rawUrl;
   }
   return { ok: true, state: { experiment: id, params, mode, url } };
 }
 
-/** Why a string is not a usable MQTT-over-WebSocket URL, or null if it is one. */
-export function brokerUrlProblem(url: string): string | null {
-  if (url.length === 0) return 'it is empty.';
-  if (url.length > MAX_URL_LENGTH) return `it is longer than ${MAX_URL_LENGTH} characters.`;
+/** Why a string is not a usable MQTT-over-WebSocket URL (a `lab.url.…` message), or null if it is one. */
+export function brokerUrlProblem(url: string): LabMessage | null {
+  if (url.length === 0) return { key: 'lab.url.empty' };
+  if (url.length > MAX_URL_LENGTH) return { key: 'lab.url.tooLong', values: { max: MAX_URL_LENGTH } };
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    return `"${clip(url)}" is not a URL.`;
+    return { key: 'lab.url.notUrl', values: { value: clip(url) } };
   }
   if (parsed.protocol !== 'ws:' && parsed.protocol !== 'wss:') {
-    return `it starts with ${parsed.protocol.replace(/:$/, '')}://; a browser reaches MQTT brokers only over WebSockets, ws:// or wss://${parsed.protocol === 'mqtt:' || parsed.protocol === 'tcp:' || parsed.protocol === 'mqtts:' ? ' (mqtt:// is plain TCP, which web pages cannot open)' : ''}.`;
+    return { key: 'lab.url.scheme', values: { scheme: parsed.protocol.replace(/:$/, ''), tcp: parsed.protocol === 'mqtt:' || parsed.protocol === 'tcp:' || parsed.protocol === 'mqtts:' } };
   }
-  if (parsed.username !== '' || parsed.password !== '') return 'it contains a user name or password; enter those in the client’s connect options instead.';
-  if (parsed.hash !== '') return 'it contains a "#" fragment.';
+  if (parsed.username !== '' || parsed.password !== '') return { key: 'lab.url.credentials' };
+  if (parsed.hash !== '') return { key: 'lab.url.fragment' };
   return null;
 }
 
