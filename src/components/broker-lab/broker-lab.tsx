@@ -20,6 +20,7 @@ import { Inspector } from './inspector.tsx';
 import { PacketLog } from './packet-log.tsx';
 import { useUrlHash } from '../shared/use-url-hash.ts';
 import './broker-lab.css';
+import { emitEmbedEvent } from '../shared/embed/events.ts';
 
 type Runtime = typeof import('./runtime.ts');
 
@@ -151,6 +152,8 @@ export default function BrokerLab({
         cancelled: () => cancelled.current,
       });
       setRun({ status: result.completed ? 'done' : 'idle', step: steps.length, outcome: result.outcome, expected: result.expected, prediction });
+      // In an embed, tell the framing page (ids and fixed choice names only: shared/embed/events.ts).
+      if (result.completed) emitEmbedEvent('experiment-finished', { experiment: def.id, params: { ...params }, prediction, outcome: result.outcome, expected: result.expected, correct: result.outcome === prediction });
     } catch (error) {
       setRun(IDLE);
       setLoadError(error instanceof Error ? error.message : String(error));

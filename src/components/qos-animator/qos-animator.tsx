@@ -8,6 +8,7 @@ import type { Lang } from '../i18n/lang.ts';
 import { renderFlow } from './text.ts';
 import { useUrlHash } from '../shared/use-url-hash.ts';
 import './qos-animator.css';
+import { emitEmbedEvent } from '../shared/embed/events.ts';
 
 export interface QosAnimatorProps {
   /** The page's language. Islands get only serialisable props: the text is chosen in here. */
@@ -63,6 +64,9 @@ export default function QosAnimator({ lang = 'en', preset, syncUrl = true, decod
   const history = flow.frames.filter((f) => f.arrow !== null);
   // Nothing left to deliver (the exchange is complete, or waits for a reconnect): Step and Play stop.
   const canStep = canStepForward(state, frame);
+  // In an embed, tell the framing page where the reader is (not on first render: nothing moved yet).
+  const stepSeen = useRef(false);
+  useEffect(() => { if (stepSeen.current || state.cursor > 0) emitEmbedEvent('step-changed', { step: state.cursor, total: state.actions.length, done: frame.settled }); stepSeen.current = true; }, [state.cursor, state.actions.length, frame.settled]);
 
   const act = useCallback((action: QosFlowAction) => setState((s) => perform(s, action)), []);
   const forward = useCallback(() => { if (canStep) setState((s) => (s.cursor < s.actions.length ? moveCursor(s, s.cursor + 1) : perform(s, { kind: 'step' }))); }, [canStep]);
