@@ -17,6 +17,11 @@ export const PSH = 0x08;
 export const ACK = 0x10;
 
 export function concat(...parts: Uint8Array[]): Uint8Array {
+  return concatAll(parts);
+}
+
+/** concat for long lists (a spread of a million frames would overflow the call stack). */
+export function concatAll(parts: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
   for (const p of parts) { out.set(p, at); at += p.length; }
@@ -155,7 +160,7 @@ export function pcapFile(frames: BuiltFrame[], options: { linkType?: number; lit
     r.setUint32(12, f.data.length, le);
     parts.push(new Uint8Array(r.buffer), f.data);
   }
-  return concat(...parts);
+  return concatAll(parts);
 }
 
 export interface PcapngInterface { linkType: number; /** if_tsresol: 6 (µs, the default), 9 (ns)… */ tsresol?: number }
@@ -213,7 +218,7 @@ export function pcapngFile(frames: BuiltFrame[], options: { interfaces?: PcapngI
     epb.setUint32(16, f.data.length, le);
     parts.push(block(6, concat(new Uint8Array(epb.buffer), f.data), le));
   }
-  return concat(...parts);
+  return concatAll(parts);
 }
 
 /** A WebSocket frame (RFC 6455 §5.2); client frames are masked with `mask`. */

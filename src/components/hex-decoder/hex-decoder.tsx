@@ -12,6 +12,7 @@ import {
 } from './hex-decoder-model.ts';
 import { DecodeCancelled, DecodeClient } from './decode-client.ts';
 import { EXAMPLE_IDS, EXAMPLES, exampleById } from './examples.ts';
+import CaptureView from './capture-view.tsx';
 import PacketView from '../shared/annotated-packet/annotated-packet.tsx';
 import { fieldMeanings, moveInList, scrollToRow, visibleRows } from '../shared/annotated-packet/annotated-packet-model.ts';
 import { toHex } from '../../input/index.ts';
@@ -109,6 +110,16 @@ export default function HexDecoder({ lang = 'en', builderPath = '/tools/packet-b
     decode(text, v);
   }, [decode]);
 
+  // A packet chosen in an opened capture: its bytes go through the same decode as a paste.
+  const openCapturedPacket = useCallback((hex: string, versionChoice: VersionChoice) => {
+    if (!textarea.current) return;
+    interacted.current = true;
+    textarea.current.value = hex;
+    setExample(undefined);
+    setChoice(versionChoice);
+    decode(hex, versionChoice);
+  }, [decode]);
+
   // The URL's state, on load and whenever someone edits the hash.
   useEffect(() => {
     const apply = () => {
@@ -192,6 +203,7 @@ export default function HexDecoder({ lang = 'en', builderPath = '/tools/packet-b
         />
         <p id={`${id}-input-help`} className="mqtt-pw__help">{t('decoder.inputHelp')}</p>
       </div>
+      <CaptureView lang={lang} onOpenPacket={openCapturedPacket} />
       <div className="mqtt-pw__controls">
         <label htmlFor={`${id}-version`}>{t('decoder.version')}</label>
         <select id={`${id}-version`} value={choice} data-testid="hd-version" onChange={(e) => {
