@@ -19,6 +19,7 @@ if (wants('codec')) {
 const suites: Array<{ name: string; file: string; run: string; title: string }> = [
   { name: 'topics', file: './topics.bench.ts', run: 'runTopicsBench', title: 'Topic matching: ours vs qlobber and mqtt-match' },
   { name: 'broker', file: './broker.bench.ts', run: 'runBrokerBench', title: 'Broker throughput: ours vs Aedes' },
+  { name: 'soak', file: './broker-soak.ts', run: 'runSoakBench', title: 'Soak: ours vs mosquitto (messages/s over the whole soak; ratio = mosquitto time / our time, goal ≥ 1/1.2)' },
   { name: 'capture', file: './capture.bench.ts', run: 'runCaptureBench', title: 'Capture files: ours vs tshark (bytes of capture file per second, median of 3 interleaved rounds)' },
 ];
 for (const suite of suites) {
