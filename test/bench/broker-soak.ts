@@ -49,7 +49,8 @@ function stopChild(child: ChildProcess): Promise<void> {
 }
 
 async function waitForPort(port: number, child: ChildProcess, what: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
+  // Generous: starting Node with type stripping takes seconds on a loaded machine.
+  const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${what} exited before listening`);
     const ok = await new Promise<boolean>((resolve) => {
@@ -67,7 +68,7 @@ async function startOursProcess(): Promise<Target> {
   const port = await freePort();
   const cli = fileURLToPath(new URL('../../src/cli/broker.ts', import.meta.url));
   const child = spawn(process.execPath, ['--experimental-strip-types', '--no-warnings', cli, '--port', String(port), '--ws-port', 'off', '--quiet'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  await waitForPort(port, child, 'our broker');
+  await waitForPort(port, child, 'our broker').catch(async (error: unknown) => { await stopChild(child); throw error; });
   return { name: 'ours', port, pid: child.pid!, stop: () => stopChild(child) };
 }
 
@@ -80,7 +81,7 @@ async function startMosquittoProcess(): Promise<Target> {
   // Quiet and unlimited, as a production broker: no per-message log, no queue cap below ours.
   writeFileSync(conf, ['allow_anonymous true', 'persistence false', 'log_dest none', `listener ${port} 127.0.0.1`, 'max_queued_messages 1000', ''].join('\n'));
   const child = spawn(binary, ['-c', conf], { stdio: ['ignore', 'ignore', 'inherit'] });
-  await waitForPort(port, child, 'mosquitto');
+  await waitForPort(port, child, 'mosquitto').catch(async (error: unknown) => { await stopChild(child); throw error; });
   return { name: 'mosquitto', port, pid: child.pid!, stop: async () => { await stopChild(child); rmSync(dir, { recursive: true, force: true }); } };
 }
 
