@@ -88,16 +88,16 @@ describe('the packet builder page', () => {
     const page = await open('/tools/packet-builder/');
     const rl = page.getByTestId('pb-remaining-length');
     await rl.locator('[data-target="127"]').click();
-    await expect.poll(() => rl.locator('h3').textContent()).toBe('Remaining length: 127 → 1 byte(s)');
+    await expect.poll(() => rl.locator('h3').textContent()).toBe('Remaining length: 127 → 1 byte');
     await rl.locator('[data-target="128"]').click();
-    await expect.poll(() => rl.locator('h3').textContent()).toBe('Remaining length: 128 → 2 byte(s)');
+    await expect.poll(() => rl.locator('h3').textContent()).toBe('Remaining length: 128 → 2 bytes');
     expect((await hex(page))!.startsWith('32 80 01 ')).toBe(true);
     expect(await rl.locator('tbody tr').count()).toBe(2);
     await rl.locator('[data-target="16384"]').click();
-    await expect.poll(() => rl.locator('h3').textContent()).toBe('Remaining length: 16,384 → 3 byte(s)');
+    await expect.poll(() => rl.locator('h3').textContent()).toBe('Remaining length: 16,384 → 3 bytes');
     expect((await hex(page))!.startsWith('32 80 80 01 ')).toBe(true);
     await rl.locator('[data-target="2097152"]').click();
-    await expect.poll(() => rl.locator('h3').textContent(), { timeout: 10_000 }).toBe('Remaining length: 2,097,152 → 4 byte(s)');
+    await expect.poll(() => rl.locator('h3').textContent(), { timeout: 10_000 }).toBe('Remaining length: 2,097,152 → 4 bytes');
     // A 2 MB packet: the grid still draws only the rows in view.
     expect(await page.locator('.mqtt-pv__row').count()).toBeLessThan(60);
     await page.close();
@@ -169,7 +169,8 @@ describe('the packet builder page', () => {
     for (const theme of ['dark', 'light']) {
       const page = await open('/tools/packet-builder/');
       await page.evaluate((t) => document.documentElement.setAttribute('data-theme', t), theme);
-      await page.getByTestId('pb-copy').locator('summary').click();
+      // The copy panel exists only while there are bytes.
+      if (await page.getByTestId('pb-copy').count() > 0) await page.getByTestId('pb-copy').locator('summary').click();
       await page.getByTestId('pb-copy').locator('[data-target="mqttjs"]').click();
       await page.locator('.mqtt-pb__shiki').waitFor({ timeout: 15_000 });
       let violations = await axeViolations(page, '[data-testid="packet-builder"]');
@@ -181,7 +182,7 @@ describe('the packet builder page', () => {
       expect(violations.map((v) => `${theme} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join('; ')})`)).toEqual([]);
       await page.close();
     }
-  });
+  }, 120_000);
 
   it('fits a phone: nothing overflows the page at 375 pixels', async () => {
     const page = await open('/tools/packet-builder/', { width: 375, height: 800 });
@@ -192,9 +193,61 @@ describe('the packet builder page', () => {
   it('speaks Chinese on the Chinese page and in the Chinese embed', async () => {
     for (const path of ['/zh-cn/tools/packet-builder/', '/zh-cn/embed/packet-builder/']) {
       const page = await open(path);
-      await expect.poll(() => page.getByTestId('pb-status').textContent()).toContain('有效的 PUBLISH');
+      await expect.poll(() => page.getByTestId('pb-status').textContent(), { timeout: 15_000 }).toContain('有效的 PUBLISH');
       expect(await page.locator('html').getAttribute('lang')).toBe('zh-CN');
       await page.close();
     }
-  });
+  }, 120_000);
+
+  it('shows no English sentence in its own text on the Chinese page: form, status, errors, header bits, remaining length, comparison', async () => {
+    // Latin that stays: packet, field and protocol names, rule ids, code names, numbers in hex. The codec's
+    // field labels (the tree, the 3.1.1/5.0 field list) and reason-code names are the codec's text, not checked here.
+    const kept = /MQTT-5\.0 §[\d.]+|MQTT-[\d.]+-\d+|MQTT\.js|MQTT|UTF-8|QoS|DUP|RETAIN|SCRAM|Clean Session|Clean Start|Session Present|No Local|Retain As Published|Retain Handling|mosquitto_pub|Python|paho-mqtt|\b(CONNECT|CONNACK|PUBLISH|PUBACK|PUBREC|PUBREL|PUBCOMP|SUBSCRIBE|SUBACK|UNSUBSCRIBE|UNSUBACK|PINGREQ|PINGRESP|DISCONNECT|AUTH)\b|0x[0-9a-f]+|\bC\b/g;
+    const english = (page: Page) => page.getByTestId('packet-builder').evaluate((root, keptSource) => {
+      const clone = root.cloneNode(true) as HTMLElement;
+      for (const el of clone.querySelectorAll('code, input, textarea, select, pre, [role="tree"], .mqtt-pb__diff, .mqtt-pv')) el.remove();
+      const labels = [...root.querySelectorAll('[aria-label]')].filter((el) => !el.closest('.mqtt-pv, .mqtt-pb__diff')).map((el) => el.getAttribute('aria-label') ?? '');
+      return [clone.innerText, ...labels].join('\n').replace(/[“"][^”"]*[”"]/g, '').replace(new RegExp(keptSource, 'g'), ' ').match(/[A-Za-z]{2,}/g) ?? [];
+    }, kept.source);
+    const link = (state: object) => `#s=${Buffer.from(JSON.stringify(state)).toString('base64url')}`;
+
+    const cases: Array<[string, (page: Page) => Promise<unknown>]> = [
+      ['', () => Promise.resolve()],
+      // A builder error: keep alive out of range, with the field's message and the status line.
+      [link({ v: 5, t: 'CONNECT', keepAlive: '70000', willOn: true }), async (page) => {
+        await expect.poll(() => page.getByTestId('pb-status').textContent(), { timeout: 15_000 }).toContain('1 个问题');
+        expect(await page.locator('[data-error-for="keepAlive"]').textContent()).toContain('请输入 0 到 65,535 之间的整数');
+      }],
+      // Hex payload with a bad digit, and the payload choices.
+      [link({ v: 4, t: 'PUBLISH', payloadMode: 'hex', payloadHex: '12 3g' }), async (page) => {
+        await expect.poll(() => page.locator('[data-error-for="payload"]').textContent(), { timeout: 15_000 }).toContain('十六进制');
+      }],
+      // A SUBSCRIBE with 5.0 options and properties, and an UNSUBACK list.
+      [link({ v: 5, t: 'SUBSCRIBE' }), async (page) => {
+        await expect.poll(() => page.getByTestId('pb-status').textContent(), { timeout: 15_000 }).toContain('有效的 SUBSCRIBE');
+      }],
+    ];
+    for (const [hash, check] of cases) {
+      const page = await open(`/zh-cn/tools/packet-builder/${hash}`);
+      await check(page);
+      // The copy panel exists only while there are bytes.
+      if (await page.getByTestId('pb-copy').count() > 0) await page.getByTestId('pb-copy').locator('summary').click();
+      expect(await english(page), hash).toEqual([]);
+      expect(page.errors).toEqual([]);
+      await page.close();
+    }
+
+    // The payload choices no longer repeat the field's label.
+    const page = await open('/zh-cn/tools/packet-builder/');
+    const group = page.getByRole('radiogroup');
+    const choices = await group.locator('label').allTextContents();
+    expect(choices.map((c) => c.trim())).toEqual(['文本', '十六进制字节', 'N 个字节的 “x”']);
+    expect(await page.getByLabel('有效载荷文本（按 UTF-8 发送）').count()).toBe(1);
+    await page.close();
+
+    // The check finds English where there is some.
+    const en = await open('/tools/packet-builder/');
+    expect((await english(en)).length).toBeGreaterThan(20);
+    await en.close();
+  }, 180_000);
 });

@@ -10,11 +10,13 @@ import { toHex } from '../../src/input/index.ts';
 import {
   addableProperties, BOUNDARY_TARGETS, build, defaultPropertyRow, defaultState, encodeBuilderHash, formFieldFor, headerBits,
   formToPacket, MAX_FILL, parseBuilderHash, payloadSizeFor, reasonCodeChoices, remainingLengthView, setType, setVersion, stateFromPacket,
-  toggleFlagBit, typesFor, type BuilderState,
+  sayBuilder, toggleFlagBit, typesFor, type BuilderMessage, type BuilderState,
 } from '../../src/components/packet-builder/packet-builder-model.ts';
-import { generate, jsString, printfBytes, pyString, shQuote } from '../../src/components/packet-builder/codegen.ts';
+import { ansiCQuote, generate, jsString, printfBytes, pyString, shellWord, shQuote } from '../../src/components/packet-builder/codegen.ts';
 import { compare, diffSpans, SCENARIOS } from '../../src/components/packet-builder/compare.ts';
-import { PACKET_BUILDER_EN, PACKET_BUILDER_ZH } from '../../src/components/packet-builder/labels.ts';
+import { hasKey, translate } from '../../src/components/i18n/catalogue.ts';
+import { EN } from '../../src/components/i18n/en.ts';
+import { ZH_CN } from '../../src/components/i18n/zh-cn.ts';
 import { packetArbitrary } from '../support/arbitraries.ts';
 
 const te = new TextEncoder();
@@ -259,7 +261,7 @@ describe('the URL state', () => {
     ];
     for (const [hash, key] of cases) {
       const { problems } = parseBuilderHash(hash);
-      expect(problems.map((p) => ('key' in p ? p.key : p.text)), hash).toContain(key);
+      expect(problems.map((p) => ('key' in p ? p.key : p.text)), hash).toContain(`builder.${key}`);
     }
     const proto = parseBuilderHash(`#s=${Buffer.from('{"v":5,"t":"PUBLISH","__proto__":{"polluted":1},"constructor":1}').toString('base64url')}`);
     expect(proto.state).not.toBeNull();
@@ -325,6 +327,73 @@ describe('copy as code', () => {
     expect(out).toBe('00 01 ff 27 0a');
   });
 
+  describe('mosquitto_pub with characters a terminal must not receive raw', () => {
+    // Each class a pasted command must not carry raw: ESC starts escape sequences and key
+    // bindings, TAB completes, CR/LF end the line, U+202E and its kin reorder what the reader sees.
+    const classes: Array<[string, string]> = [
+      ['ESC', 'alarm/\u001b[31mred\u001b[0m'],
+      ['TAB', 'a\tb'],
+      ['CR', 'line\rover'],
+      ['LF', 'two\nlines'],
+      ['U+202E', 'invoice/\u202Etxt.exe'],
+      ['other controls', 'x\u0001\u007f\u0085\u00ad\u061c\u200b\u200d\u2066\u2069\u2028\u2029\ufeffy'],
+      ['a quote with a control', "it's\tquoted \\ and $HOME `id`"],
+    ];
+    const unsafe = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
+    const argsOf = (command: string, locale: string): Buffer[] => {
+      const out = execFileSync('bash', ['-c', `mosquitto_pub() { printf '%s\\0' "$@"; }\n${command}`], { env: { ...process.env, LC_ALL: locale } });
+      const args: Buffer[] = [];
+      let from = 0;
+      for (let i = 0; i < out.length; i++) if (out[i] === 0) { args.push(out.subarray(from, i)); from = i + 1; }
+      return args;
+    };
+    const after = (args: Buffer[], flag: string, skip = 0): string => toHex(args[args.findIndex((a) => a.toString('latin1') === flag) + 1 + skip]!);
+
+    for (const [name, text] of classes) {
+      it(`writes ${name} as an escape inside $'…', and bash passes exactly the original bytes`, () => {
+        const word = shellWord(text);
+        expect(word.startsWith("$'")).toBe(true);
+        expect(word).not.toMatch(unsafe);
+        const p: Packet = {
+          type: 'PUBLISH', dup: false, qos: 0, retain: false, topic: text, payload: te.encode(text),
+          properties: { contentType: text, userProperties: [[text, text]] },
+        };
+        const command = generate('mosquitto', p, encodePacket(p, { protocolVersion: 5 }), 5);
+        // The only line breaks left are the command's own continuations.
+        expect(command.replace(/ \\\n {2}/g, ' ').replace(/\n$/, '')).not.toMatch(unsafe);
+        const bytes = toHex(te.encode(text));
+        // \xHH escapes do not depend on the locale, unlike \uHHHH.
+        for (const locale of ['C', 'C.UTF-8']) {
+          const args = argsOf(command, locale);
+          expect(after(args, '-t'), locale).toBe(bytes);
+          expect(after(args, '-m'), locale).toBe(bytes);
+          expect(after(args, 'content-type'), locale).toBe(bytes);
+          expect(after(args, 'user-property'), locale).toBe(bytes);
+          expect(after(args, 'user-property', 1), locale).toBe(bytes);
+        }
+      });
+    }
+
+    it('keeps plain text, quotes and emoji in plain single quotes', () => {
+      expect(shellWord('sensors/kitchen temp')).toBe("'sensors/kitchen temp'");
+      expect(shellWord("it's")).toBe(`'it'\\''s'`);
+      expect(shellWord('温度/😀')).toBe("'温度/😀'");
+      const p: Packet = { type: 'PUBLISH', dup: false, qos: 0, retain: false, topic: "it's/温度", payload: te.encode('plain text') };
+      const command = generate('mosquitto', p, encodePacket(p, { protocolVersion: 4 }), 4);
+      expect(command).toContain(`-t 'it'\\''s/温度'`);
+      expect(command).toContain("-m 'plain text'");
+      expect(command).not.toContain("$'");
+      const args = argsOf(command, 'C.UTF-8');
+      expect(after(args, '-t')).toBe(toHex(te.encode("it's/温度")));
+    });
+
+    it('writes a quote inside $\'…\' as \\x27, so history expansion still sees one quoted word', () => {
+      expect(ansiCQuote("a'b\tc!")).toBe("$'a\\x27b\\tc!'");
+      const out = execFileSync('bash', ['-c', `printf '%s' ${ansiCQuote("a'b\tc! \\ \u202e")}`]);
+      expect(out.toString('utf8')).toBe("a'b\tc! \\ \u202e");
+    });
+  });
+
   it('writes MQTT.js code that parses, for every type, with hostile strings', () => {
     const packets: Array<[Packet, 4 | 5]> = [
       [hostilePublish, 5],
@@ -342,7 +411,7 @@ describe('copy as code', () => {
       writeFileSync(pyFile, generate('python', packet, encodePacket(packet, { protocolVersion: version }), version));
       execFileSync('python3', ['-c', `import ast,sys; ast.parse(open(sys.argv[1], encoding='utf-8').read())`, pyFile]);
     }
-  });
+  }, 120_000);
 
   it('writes mqtt-packet code that produces the builder’s packet (byte for byte where both pick the same form)', () => {
     const cases: Array<[PacketType, 4 | 5, Partial<BuilderState>]> = [
@@ -401,8 +470,8 @@ describe('the same intent in 3.1.1 and 5.0', () => {
       const c = compare(s.id)!;
       expect(c.diffs.length).toBe(Math.max(c.v4.packets.length, c.v5.packets.length));
       for (const packet of [...c.v4.packets, ...c.v5.packets]) expect(packet.spans.reduce((n, x) => n + x.length, 0)).toBe(packet.bytes.length);
-      expect((PACKET_BUILDER_EN as Record<string, string>)[c.titleKey]).toBeTruthy();
-      expect((PACKET_BUILDER_ZH as Record<string, string>)[c.noteKey]).toBeTruthy();
+      expect(hasKey(`builder.${c.titleKey}`)).toBe(true);
+      expect(hasKey(`builder.${c.noteKey}`)).toBe(true);
     }
     expect(compare('nope')).toBeNull();
   });
@@ -433,16 +502,60 @@ describe('the same intent in 3.1.1 and 5.0', () => {
   });
 });
 
-describe('the label tables', () => {
-  it('have the same keys in English and Chinese, none empty', () => {
-    expect(Object.keys(PACKET_BUILDER_ZH).sort()).toEqual(Object.keys(PACKET_BUILDER_EN).sort());
-    for (const [key, value] of Object.entries(PACKET_BUILDER_ZH)) expect(value, key).not.toBe('');
+describe('the builder’s words', () => {
+  /** Latin words left once code, packet, field and protocol names and the reader's own text (quoted) are taken out. */
+  const KEPT = /MQTT-5\.0 §[\d.]+|MQTT-[\d.]+-\d+|MQTT\.js|MQTT|UTF-8|QoS|DUP|RETAIN|SCRAM|Clean Session|Clean Start|Session Present|No Local|Retain As Published|Retain Handling|mosquitto_pub|Python|paho-mqtt|\b(CONNECT|CONNACK|PUBLISH|PUBACK|PUBREC|PUBREL|PUBCOMP|SUBSCRIBE|SUBACK|UNSUBSCRIBE|UNSUBACK|PINGREQ|PINGRESP|DISCONNECT|AUTH)\b|0x[0-9a-f]+|MB\b|\bC\b/g;
+  const englishIn = (text: string) => text.replace(/[“"][^”"]*[”"]/g, '').replace(KEPT, '').match(/[A-Za-z]{2,}/g) ?? [];
+
+  it('has every builder sentence in both languages, Chinese without English words', () => {
+    const keys = Object.keys(EN).filter((k) => k.startsWith('builder.'));
+    expect(keys.length).toBeGreaterThan(150);
+    for (const key of keys) {
+      const zh = (ZH_CN as Record<string, string>)[key]!;
+      expect(zh, key).not.toBe('');
+      expect(englishIn(zh.replace(/\{[^{}]*\}/g, '')), `${key}: ${zh}`).toEqual([]);
+    }
   });
 
-  it('cover every message key the builder model produces', () => {
-    const keys = ['errInteger', 'errPropertyNotAllowed', 'errPropertyTwice', 'errRoundTrip', 'shareTooBig', 'linkUnreadable', 'linkTooLong',
-      'linkBadField', 'linkBadHex', 'linkMalformed', 'linkIncomplete', 'linkNo31', 'linkFirstOnly'];
-    for (const key of keys) expect((PACKET_BUILDER_EN as Record<string, string>)[key], key).toBeTruthy();
-    for (const type of typesFor(5)) expect((PACKET_BUILDER_ZH as Record<string, string>)[`help_${type}`]).toBeTruthy();
+  it('words every message the builder model produces, with its values filled in', () => {
+    const messages: BuilderMessage[] = [
+      ...build(state({ keepAlive: '70000' }, 'CONNECT')).errors.map((e) => e.message),
+      ...build(state({ properties: [{ key: 'sessionExpiryInterval', value: '1' }] }, 'PUBLISH')).errors.map((e) => e.message),
+      ...build(state({ properties: [{ key: 'contentType', value: 'a' }, { key: 'contentType', value: 'b' }] })).errors.map((e) => e.message),
+      ...build(state({ payloadMode: 'hex', payloadHex: '12 3g' })).errors.map((e) => e.message),
+      ...['#s=%%%', '#nothing=1', `#s=${Buffer.from(JSON.stringify({ v: 5, t: 'PUBLISH', qos: 3 })).toString('base64url')}`, '#v=5.0&hex=36', '#hex=zz',
+        '#v=5.0&hex=3603000161', `#${'x'.repeat(200_000)}`, '#v=3.1.1&hex=c000c000', '#v=3.1.1&hex=100f00064d514973647003020000000161'].flatMap((h) => parseBuilderHash(h).problems),
+    ];
+    const h = encodeBuilderHash(state({ payloadText: 'x'.repeat(100_000) }));
+    if ('reason' in h) messages.push(h.reason);
+    const keys = new Set(messages.map((m) => ('key' in m ? m.key : 'text')));
+    expect([...keys].sort()).toEqual(['builder.errHex', 'builder.errInteger', 'builder.errPropertyNotAllowed', 'builder.errPropertyTwice', 'builder.linkBadField',
+      'builder.linkBadHex', 'builder.linkFirstOnly', 'builder.linkIncomplete', 'builder.linkMalformed', 'builder.linkNo31', 'builder.linkTooLong', 'builder.linkUnreadable', 'builder.shareTooBig']);
+    for (const m of messages) {
+      for (const lang of ['en', 'zh-cn'] as const) {
+        const text = sayBuilder(lang, m);
+        expect(text, JSON.stringify(m)).not.toMatch(/\{\w+[},]/);
+        if (lang === 'zh-cn' && 'key' in m && m.parts === undefined) {
+          // Values are field names and the reader's own text; the sentence around them must be Chinese.
+          const strings = Object.values(m.values ?? {}).filter((v): v is string => typeof v === 'string');
+          expect(englishIn(strings.reduce((t, v) => t.split(v).join(' '), text)), text).toEqual([]);
+        }
+      }
+    }
+    expect(sayBuilder('zh-cn', build(state({ keepAlive: '70000' }, 'CONNECT')).errors[0]!.message)).toBe('请输入 0 到 65,535 之间的整数。');
+    expect(translate('en', 'builder.statusInvalid', { count: 1 })).toBe('No bytes: 1 problem to fix.');
+    expect(translate('en', 'builder.statusInvalid', { count: 2 })).toBe('No bytes: 2 problems to fix.');
+  });
+
+  it('names the payload forms once: the choices and the field below them say different things', () => {
+    for (const lang of ['en', 'zh-cn'] as const) {
+      const choices = ['builder.payloadModeText', 'builder.payloadModeHex', 'builder.payloadModeFill'].map((k) => translate(lang, k));
+      const fields = ['builder.payloadTextField', 'builder.payloadHexField', 'builder.payloadSize'].map((k) => translate(lang, k));
+      expect(new Set([...choices, ...fields]).size).toBe(6);
+    }
+  });
+
+  it('has a help text for every packet type', () => {
+    for (const type of typesFor(5)) for (const lang of ['en', 'zh-cn'] as const) expect(translate(lang, `builder.help_${type}`)).not.toBe(`builder.help_${type}`);
   });
 });

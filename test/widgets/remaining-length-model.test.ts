@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { fromBytes, fromValue } from '../../src/components/remaining-length/remaining-length-model.ts';
+import { say, type Message } from '../../src/components/i18n/catalogue.ts';
+
+const en = (m: Message | null) => (m === null ? '' : say('en', m));
 
 describe('the remaining-length calculator model', () => {
   it('encodes 321 as c1 02 with a continuation bit on the first byte only', () => {
@@ -22,7 +25,7 @@ describe('the remaining-length calculator model', () => {
   it('refuses a length larger than four groups can hold', () => {
     const view = fromValue('268435456');
     expect(view.ok).toBe(false);
-    expect(view.problem).toContain('268,435,455');
+    expect(en(view.problem)).toContain('268,435,455');
   });
 
   it('refuses text that is not a whole number without throwing', () => {
@@ -41,16 +44,29 @@ describe('the remaining-length calculator model', () => {
   it('rejects a continuation bit on the fourth byte', () => {
     const view = fromBytes('80 80 80 80 01');
     expect(view.ok).toBe(false);
-    expect(view.problem).toContain('fourth byte');
+    expect(en(view.problem)).toContain('fourth byte');
   });
 
   it('says another byte must follow when the last byte typed still has its continuation bit', () => {
-    expect(fromBytes('80').problem).toContain('another byte must follow');
+    expect(en(fromBytes('80').problem)).toContain('another byte must follow');
   });
 
   it('points out bytes after the end of the value', () => {
     const view = fromBytes('05 00');
     expect(view).toMatchObject({ ok: false, value: 5 });
-    expect(view.problem).toContain('belong to the rest of the packet');
+    expect(en(view.problem)).toContain('belong to the rest of the packet');
+  });
+
+  it('says every problem in Chinese too, with the numbers filled in', () => {
+    const views = [fromValue('abc'), fromValue('268435456'), fromBytes('zz'), fromBytes('80 80 80 80 01 02'), fromBytes('ff ff ff ff'), fromBytes('c1'), fromBytes('c1 02 03'), fromBytes('80 00')];
+    for (const view of views) {
+      expect(view.ok).toBe(false);
+      const zh = say('zh-cn', view.problem!);
+      expect(zh).toMatch(/[\u4e00-\u9fff]/);
+      expect(zh).not.toMatch(/\{\w+/);
+      expect(zh.replace(/MQTT|MB/g, '').match(/[A-Za-z]{2,}/g)).toBeNull();
+    }
+    expect(say('zh-cn', fromValue('268435456').problem!)).toContain('268,435,455');
   });
 });
+

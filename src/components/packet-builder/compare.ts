@@ -4,7 +4,7 @@
  */
 import { decodeAll, encodePacket, type FieldSpan, type Packet, type ProtocolVersion } from '../../mqtt/codec/index.ts';
 import { toHex } from '../../input/index.ts';
-import { english } from '../i18n/codec-text.ts';
+import type { Explanation } from './packet-builder-model.ts';
 
 export interface Side {
   version: ProtocolVersion;
@@ -16,7 +16,8 @@ export type DiffStatus = 'same' | 'changed' | 'only4' | 'only5';
 
 export interface DiffRow {
   path: string;
-  label: string;
+  /** The codec's label of the field (a message, or a name from code that has none yet). */
+  label: Explanation;
   v4: string | null;
   v5: string | null;
   status: DiffStatus;
@@ -97,7 +98,7 @@ export function diffSpans(a: { bytes: Uint8Array; spans: FieldSpan[] } | undefin
     seen.add(s.path);
     const v4 = hex(a!, s);
     const v5 = other ? hex(b!, other) : null;
-    rows.push({ path: s.path, label: english(s.label), v4, v5, status: v5 === null ? 'only4' : v4 === v5 ? 'same' : 'changed' });
+    rows.push({ path: s.path, label: s.label, v4, v5, status: v5 === null ? 'only4' : v4 === v5 ? 'same' : 'changed' });
   }
   // Fields only the 5.0 encoding has go where they appear in it.
   let insertAt = 0;
@@ -106,7 +107,7 @@ export function diffSpans(a: { bytes: Uint8Array; spans: FieldSpan[] } | undefin
       insertAt = rows.findIndex((r) => r.path === s.path) + 1;
       continue;
     }
-    rows.splice(insertAt, 0, { path: s.path, label: english(s.label), v4: null, v5: hex(b!, s), status: 'only5' });
+    rows.splice(insertAt, 0, { path: s.path, label: s.label, v4: null, v5: hex(b!, s), status: 'only5' });
     insertAt++;
   }
   return rows;

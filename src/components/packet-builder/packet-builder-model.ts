@@ -14,8 +14,34 @@ import {
   type QoS, type VariableByteIntegerStep,
 } from '../../mqtt/codec/index.ts';
 import { HexInputError, parseHexInput, toHex } from '../../input/index.ts';
-import { msg, text, type Msg } from '../shared/annotated-packet/legacy-i18n.ts';
-import { english } from '../i18n/codec-text.ts';
+import { translate } from '../i18n/catalogue.ts';
+import type { Values } from '../i18n/format.ts';
+import type { Lang } from '../i18n/lang.ts';
+
+/** A codec explanation: a message (key and values) or, from code that has none yet, a sentence. */
+export type Explanation = string | { readonly key: string; readonly values?: Readonly<Record<string, string | number>> };
+
+/**
+ * What the builder says: a catalogue key ('builder.…', 'codec.…') and its values; `parts` are
+ * messages worded first and put into the values by name (a codec explanation inside a builder
+ * sentence). `{ text }` is a sentence from a source that has no catalogue key.
+ */
+export type BuilderMessage = { key: string; values?: Values; parts?: Readonly<Record<string, BuilderMessage>> } | { text: string };
+
+const msg = (key: string, values?: Values, parts?: Record<string, BuilderMessage>): BuilderMessage =>
+  ({ key: `builder.${key}`, ...(values === undefined ? {} : { values }), ...(parts === undefined ? {} : { parts }) });
+
+/** A codec explanation as a builder message. */
+export function explained(e: Explanation): BuilderMessage {
+  return typeof e === 'string' ? { text: e } : { key: e.key, ...(e.values === undefined ? {} : { values: e.values }) };
+}
+
+/** A builder message in `lang`. */
+export function sayBuilder(lang: Lang, m: BuilderMessage): string {
+  if ('text' in m) return m.text;
+  const parts = m.parts === undefined ? {} : Object.fromEntries(Object.entries(m.parts).map(([name, part]) => [name, sayBuilder(lang, part)]));
+  return translate(lang, m.key, { ...m.values, ...parts });
+}
 
 export type BuilderVersion = 4 | 5;
 export type PayloadMode = 'text' | 'hex' | 'fill';
@@ -213,7 +239,7 @@ export function setVersion(state: BuilderState, version: BuilderVersion): Builde
 export interface FieldError {
   /** The form field: `topic`, `packetId`, `properties[2]`, `subscriptions[0].topicFilter`, `fixedHeader.flags`, `packet`… */
   field: string;
-  message: Msg;
+  message: BuilderMessage;
   rule?: string;
 }
 
@@ -231,7 +257,7 @@ function hexField(raw: string, field: string, errors: FieldError[]): Uint8Array 
     return parseHexInput(raw, { allowBase64: false, maxBytes: MAX_FILL }).bytes;
   } catch (error) {
     if (error instanceof HexInputError) {
-      errors.push({ field, message: text(error.message) });
+      errors.push({ field, message: msg('errHex', { line: error.line, column: error.column, snippet: error.snippet.slice(0, 24) }) });
       return new Uint8Array(0);
     }
     throw error;
@@ -497,7 +523,7 @@ export function remainingLengthView(value: number): RemainingLengthView {
 export interface TamperedHeader {
   flags: number;
   rule: string;
-  explanation: string;
+  explanation: BuilderMessage;
   field: string;
 }
 
@@ -522,9 +548,9 @@ export function build(state: BuilderState): BuildResult {
     bytes = encodePacket(packet, { protocolVersion: state.version });
   } catch (error) {
     if (error instanceof InvalidPacketError) {
-      return { ...empty, errors: [{ field: formFieldFor(error.field, state), message: text(english(error.explanation)), rule: error.rule }] };
+      return { ...empty, errors: [{ field: formFieldFor(error.field, state), message: explained(error.explanation), rule: error.rule }] };
     }
-    if (error instanceof RangeError) return { ...empty, errors: [{ field: 'packet', message: text(error.message) }] };
+    if (error instanceof RangeError) return { ...empty, errors: [{ field: 'packet', message: { text: error.message } }] };
     throw error;
   }
   const headerSize = 1 + varIntLengthAt(bytes);
@@ -539,8 +565,8 @@ export function build(state: BuilderState): BuildResult {
     if (failure !== undefined) {
       const e = failure.error;
       return {
-        ...empty, packet, errors: [{ field: 'fixedHeader.flags', message: text(english(e.explanation)), rule: e.rule }],
-        tampered: { flags: state.flagsOverride, rule: e.rule, explanation: english(e.explanation), field: e.field },
+        ...empty, packet, errors: [{ field: 'fixedHeader.flags', message: explained(e.explanation), rule: e.rule }],
+        tampered: { flags: state.flagsOverride, rule: e.rule, explanation: explained(e.explanation), field: e.field },
         remainingLength: remainingLengthView(remaining), overhead: remaining - payloadLength,
       };
     }
@@ -551,7 +577,7 @@ export function build(state: BuilderState): BuildResult {
   const failure = decoded.failures[0];
   if (failure !== undefined || decoded.incomplete !== null || decoded.packets.length !== 1) {
     const e = failure?.error;
-    return { ...empty, errors: [{ field: e ? formFieldFor(e.field, state) : 'packet', message: e ? text(english(e.explanation)) : msg('errRoundTrip'), ...(e ? { rule: e.rule } : {}) }] };
+    return { ...empty, errors: [{ field: e ? formFieldFor(e.field, state) : 'packet', message: e ? explained(e.explanation) : msg('errRoundTrip'), ...(e ? { rule: e.rule } : {}) }] };
   }
   return {
     bytes, packet, spans: decoded.packets[0]!.fields ?? [], errors: [], tampered: null,
@@ -714,7 +740,7 @@ function base64UrlDecode(s: string): string {
   return utf8Strict.decode(bytes);
 }
 
-export function encodeBuilderHash(state: BuilderState): { hash: string } | { reason: Msg } {
+export function encodeBuilderHash(state: BuilderState): { hash: string } | { reason: BuilderMessage } {
   const compact: Record<string, unknown> = { v: state.version, t: state.type };
   for (const key of FIELDS_BY_TYPE[state.type]) {
     if (key === 'payloadText' && state.payloadMode !== 'text') continue;
@@ -777,7 +803,7 @@ const FIELD_CHECKS: { [K in keyof BuilderState]?: (x: unknown) => BuilderState[K
 };
 
 /** Reads `location.hash`: a tampered link yields defaults and a message, never an exception. */
-export function parseBuilderHash(hash: string): { state: BuilderState | null; problems: Msg[] } {
+export function parseBuilderHash(hash: string): { state: BuilderState | null; problems: BuilderMessage[] } {
   const raw = hash.startsWith('#') ? hash.slice(1) : hash;
   if (raw === '') return { state: null, problems: [] };
   if (raw.length > MAX_STATE_CHARACTERS * 2 + 64) return { state: null, problems: [msg('linkTooLong')] };
@@ -794,7 +820,7 @@ export function parseBuilderHash(hash: string): { state: BuilderState | null; pr
   return { state: null, problems: [msg('linkUnreadable')] };
 }
 
-function readStateParam(s: string): { state: BuilderState | null; problems: Msg[] } {
+function readStateParam(s: string): { state: BuilderState | null; problems: BuilderMessage[] } {
   let parsed: unknown;
   try {
     parsed = JSON.parse(base64UrlDecode(s));
@@ -804,7 +830,7 @@ function readStateParam(s: string): { state: BuilderState | null; problems: Msg[
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return { state: null, problems: [msg('linkUnreadable')] };
   const o = parsed as Record<string, unknown>;
   const version: BuilderVersion = o.v === 4 ? 4 : 5;
-  const problems: Msg[] = [];
+  const problems: BuilderMessage[] = [];
   if (o.v !== 4 && o.v !== 5) problems.push(msg('linkBadField', { field: 'v' }));
   const type = typeof o.t === 'string' && (PACKET_TYPES as readonly string[]).includes(o.t) && !(o.t === 'AUTH' && version === 4) ? (o.t as PacketType) : null;
   if (type === null) return { state: null, problems: [...problems, msg('linkBadField', { field: 't' })] };
@@ -828,7 +854,7 @@ function readStateParam(s: string): { state: BuilderState | null; problems: Msg[
   return { state, problems };
 }
 
-function readHexParam(hex: string, v: string | null): { state: BuilderState | null; problems: Msg[] } {
+function readHexParam(hex: string, v: string | null): { state: BuilderState | null; problems: BuilderMessage[] } {
   const version: BuilderVersion | null = v === '5.0' || v === '5' ? 5 : v === '3.1.1' || v === '4' || v === null ? 4 : null;
   if (version === null) return { state: null, problems: [msg('linkBadField', { field: 'v' })] };
   const clean = hex.replace(/[\s:.-]/g, '');
@@ -838,11 +864,11 @@ function readHexParam(hex: string, v: string | null): { state: BuilderState | nu
   for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(clean.slice(2 * i, 2 * i + 2), 16);
   const decoded = decodeAll(bytes, { protocolVersion: version });
   const failure = decoded.failures[0];
-  if (failure !== undefined) return { state: null, problems: [msg('linkMalformed', { rule: failure.error.rule, explanation: english(failure.error.explanation) })] };
+  if (failure !== undefined) return { state: null, problems: [msg('linkMalformed', { rule: failure.error.rule }, { explanation: explained(failure.error.explanation) })] };
   if (decoded.incomplete !== null || decoded.packets.length === 0) return { state: null, problems: [msg('linkIncomplete')] };
   const first = decoded.packets[0]!.packet;
   const packetVersion: BuilderVersion = first.type === 'CONNECT' ? (first.protocolLevel === 5 ? 5 : 4) : version;
   if (first.type === 'CONNECT' && first.protocolLevel === 3) return { state: null, problems: [msg('linkNo31')] };
-  const problems: Msg[] = decoded.packets.length > 1 ? [msg('linkFirstOnly', { count: decoded.packets.length })] : [];
+  const problems: BuilderMessage[] = decoded.packets.length > 1 ? [msg('linkFirstOnly', { count: decoded.packets.length })] : [];
   return { state: stateFromPacket(first, packetVersion), problems };
 }

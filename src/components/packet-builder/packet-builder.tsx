@@ -8,32 +8,33 @@ import '../../styles/packet-widgets.css';
 import {
   addableProperties, BOUNDARY_TARGETS, build, defaultPropertyRow, defaultState, encodeBuilderHash, FILL_BYTE, headerBits,
   MAX_FILL, parseBuilderHash, payloadSizeFor, reasonCodeChoices, setType, setVersion, toggleFlagBit, typesFor,
-  type BuilderState, type BuildResult, type FieldError, type PropertyRow, type SubscriptionRow,
+  sayBuilder, type BuilderMessage, type Explanation, type BuilderState, type BuildResult, type FieldError, type PropertyRow, type SubscriptionRow,
 } from './packet-builder-model.ts';
 import { CODE_TARGETS, generate, mosquittoAvailable, SHIKI_LANG, type CodeTarget } from './codegen.ts';
 import { compare, SCENARIOS } from './compare.ts';
-import { PACKET_BUILDER_EN, PACKET_BUILDER_ZH, type PacketBuilderLabels } from './labels.ts';
+import { translate, translator, type Translate } from '../i18n/catalogue.ts';
+import type { Lang } from '../i18n/lang.ts';
+import RemainingLengthTable from '../shared/remaining-length-table.tsx';
+import { hex0x, hexSpaced } from '../shared/hex.ts';
 import PacketView from '../shared/annotated-packet/annotated-packet.tsx';
 import { fieldMeanings, layoutPacket } from '../shared/annotated-packet/annotated-packet-model.ts';
-import { fill, render, type Msg } from '../shared/annotated-packet/legacy-i18n.ts';
+import { formatNumber } from '../i18n/format.ts';
 import { GROUP_LABELS_ZH, PACKET_VIEW_EN, PACKET_VIEW_ZH } from '../shared/annotated-packet/legacy-labels.ts';
 import { PROPERTY_BY_KEY, type PacketType, type PropertyContext, type QoS } from '../../mqtt/codec/index.ts';
-import { toHex } from '../../input/index.ts';
 
 export interface PacketBuilderProps {
-  lang?: 'en' | 'zh-cn';
+  /** The page's language: every word of the builder comes from that language's catalogue. */
+  lang?: Lang;
 }
 
-type L = PacketBuilderLabels;
-
 export default function PacketBuilder({ lang = 'en' }: PacketBuilderProps) {
-  const t: L = lang === 'zh-cn' ? PACKET_BUILDER_ZH : PACKET_BUILDER_EN;
+  const t = translator(lang);
   const pvLabels = lang === 'zh-cn' ? PACKET_VIEW_ZH : PACKET_VIEW_EN;
   const groupLabels = lang === 'zh-cn' ? GROUP_LABELS_ZH : undefined;
-  const tr = useCallback((m: Msg) => render(m, t as unknown as Record<string, string>), [t]);
+  const tr = useCallback((m: BuilderMessage) => sayBuilder(lang, m), [lang]);
   const id = useId().replace(/:/g, '');
   const [state, setState] = useState<BuilderState>(defaultState);
-  const [linkProblems, setLinkProblems] = useState<Msg[]>([]);
+  const [linkProblems, setLinkProblems] = useState<BuilderMessage[]>([]);
   const [share, setShare] = useState<{ text: string; url?: string } | null>(null);
   const interacted = useRef(false);
   const lastHash = useRef('');
@@ -77,10 +78,10 @@ export default function PacketBuilder({ lang = 'en' }: PacketBuilderProps) {
   }, [result.errors]);
 
   const status = result.tampered
-    ? fill(t.statusTampered, { rule: result.tampered.rule })
+    ? t('builder.statusTampered', { rule: result.tampered.rule })
     : result.bytes
-      ? fill(t.statusValid, { type: state.type, bytes: result.bytes.length })
-      : fill(t.statusInvalid, { count: result.errors.length });
+      ? t('builder.statusValid', { type: state.type, bytes: result.bytes.length })
+      : t('builder.statusInvalid', { count: result.errors.length });
 
   const onShare = async () => {
     const h = encodeBuilderHash(state);
@@ -88,22 +89,22 @@ export default function PacketBuilder({ lang = 'en' }: PacketBuilderProps) {
     const url = `${window.location.origin}${window.location.pathname}${h.hash}`;
     try {
       await navigator.clipboard.writeText(url);
-      setShare({ text: t.shareCopied, url });
+      setShare({ text: t('builder.shareCopied'), url });
     } catch {
-      setShare({ text: t.shareShown, url });
+      setShare({ text: t('builder.shareShown'), url });
     }
   };
 
-  const ctx: FormContext = { state, update, t, tr, id, errors: errorsByField };
+  const ctx: FormContext = { state, update, lang, t, tr, id, errors: errorsByField };
 
   return (
-    <div className="mqtt-pw mqtt-pb not-content" role="region" aria-label={t.widgetLabel} data-testid="packet-builder" data-widget="packet-builder" data-pagefind-ignore="" data-ready={ready}>
+    <div className="mqtt-pw mqtt-pb not-content" role="region" aria-label={t('builder.widgetLabel')} data-testid="packet-builder" data-widget="packet-builder" data-pagefind-ignore="" data-ready={ready}>
       {linkProblems.length > 0 && (
         <div className="mqtt-pw__problem" role="alert" data-testid="pb-link-problem">{linkProblems.map((p, i) => <p key={i}>{tr(p)}</p>)}</div>
       )}
       <div className="mqtt-pw__controls">
         <fieldset className="mqtt-pb__versions">
-          <legend>{t.version}</legend>
+          <legend>{t('builder.version')}</legend>
           {([4, 5] as const).map((v) => (
             <label key={v} className="mqtt-pb__check">
               <input type="radio" name={`${id}-version`} value={v} checked={state.version === v} onChange={() => update((s) => setVersion(s, v))} data-testid={`pb-version-${v}`} />
@@ -111,21 +112,21 @@ export default function PacketBuilder({ lang = 'en' }: PacketBuilderProps) {
             </label>
           ))}
         </fieldset>
-        <label htmlFor={`${id}-type`}>{t.type}</label>
+        <label htmlFor={`${id}-type`}>{t('builder.type')}</label>
         <select id={`${id}-type`} value={state.type} onChange={(e) => update((s) => setType(s, e.target.value as PacketType))} data-testid="pb-type">
           {typesFor(state.version).map((type) => <option key={type} value={type}>{type}</option>)}
         </select>
-        <button type="button" onClick={onShare} data-testid="pb-share">{t.share}</button>
+        <button type="button" onClick={onShare} data-testid="pb-share">{t('common.share')}</button>
       </div>
-      <p className="mqtt-pw__note">{(t as unknown as Record<string, string>)[`help_${state.type}`]}</p>
+      <p className="mqtt-pw__note">{translate(lang, `builder.help_${state.type}`)}</p>
       {share && (
         <p className="mqtt-pw__note" role="status">
-          {share.text}{share.url && <> <input className="mqtt-pw__share-url" readOnly value={share.url} aria-label={t.share} onFocus={(e) => e.currentTarget.select()} /></>}
+          {share.text}{share.url && <> <input className="mqtt-pw__share-url" readOnly value={share.url} aria-label={t('common.share')} onFocus={(e) => e.currentTarget.select()} /></>}
         </p>
       )}
 
       <div className="mqtt-pb__layout">
-        <form className="mqtt-pb__form" aria-label={t.fields} onSubmit={(e) => e.preventDefault()} data-testid="pb-form">
+        <form className="mqtt-pb__form" aria-label={t('builder.fields')} onSubmit={(e) => e.preventDefault()} data-testid="pb-form">
           <FormFields ctx={ctx} />
           <FieldErrors ctx={ctx} field="packet" />
         </form>
@@ -135,15 +136,15 @@ export default function PacketBuilder({ lang = 'en' }: PacketBuilderProps) {
           {result.remainingLength && <RemainingLengthPanel ctx={ctx} result={result} />}
           {result.bytes && result.packet && (
             <section className="mqtt-pb__section" aria-labelledby={`${id}-bytes-title`}>
-              <h3 id={`${id}-bytes-title`}>{t.bytesTitle}</h3>
-              <p className="mqtt-pb__hex" data-testid="pb-hex"><code>{result.bytes.length <= 256 ? toHex(result.bytes, ' ') : `${toHex(result.bytes.subarray(0, 256), ' ')} …`}</code></p>
+              <h3 id={`${id}-bytes-title`}>{t('builder.bytesTitle')}</h3>
+              <p className="mqtt-pb__hex" data-testid="pb-hex"><code>{result.bytes.length <= 256 ? hexSpaced(result.bytes) : `${hexSpaced(result.bytes.subarray(0, 256))} …`}</code></p>
               <BytesView result={result} state={state} pvLabels={pvLabels} groupLabels={groupLabels} idPrefix={`${id}-pv`} />
               <CopyPanel ctx={ctx} result={result} />
             </section>
           )}
         </div>
       </div>
-      <ComparePanel t={t} id={id} />
+      <ComparePanel lang={lang} id={id} />
     </div>
   );
 }
@@ -161,8 +162,9 @@ function BytesView({ result, state, pvLabels, groupLabels, idPrefix }: { result:
 interface FormContext {
   state: BuilderState;
   update: (next: BuilderState | ((s: BuilderState) => BuilderState)) => void;
-  t: L;
-  tr: (m: Msg) => string;
+  lang: Lang;
+  t: Translate;
+  tr: (m: BuilderMessage) => string;
   id: string;
   errors: Map<string, FieldError[]>;
 }
@@ -176,7 +178,7 @@ function FieldErrors({ ctx, field }: { ctx: FormContext; field: string }) {
     <div id={`${fieldId(ctx, field)}-error`} data-error-for={field}>
       {errors.map((e, i) => (
         <p key={i} className="mqtt-pb__field-error" role="alert">
-          {ctx.tr(e.message)}{e.rule && <> ({ctx.t.rule} <code className="mqtt-pw__rule">{e.rule}</code>)</>}
+          {ctx.tr(e.message)}{e.rule && <> ({ctx.t('builder.rule')} <code className="mqtt-pw__rule">{e.rule}</code>)</>}
         </p>
       ))}
     </div>
@@ -233,10 +235,15 @@ function Select<T extends string | number>({ ctx, field, label, value, options, 
   );
 }
 
-const hex2 = (n: number) => `0x${n.toString(16).padStart(2, '0')}`;
+/** A field label from the codec: a message, or (from code that has none yet) a name. */
+function spanLabel(lang: Lang, label: Explanation): string {
+  return typeof label === 'string' ? label : translate(lang, label.key, label.values);
+}
 
-function qosOptions(t: L): Array<{ value: QoS; label: string }> {
-  return [{ value: 0, label: t.qos0 }, { value: 1, label: t.qos1 }, { value: 2, label: t.qos2 }];
+const hex2 = hex0x;
+
+function qosOptions(t: Translate): Array<{ value: QoS; label: string }> {
+  return [{ value: 0, label: t('builder.qos0') }, { value: 1, label: t('builder.qos1') }, { value: 2, label: t('builder.qos2') }];
 }
 
 function FormFields({ ctx }: { ctx: FormContext }) {
@@ -244,43 +251,43 @@ function FormFields({ ctx }: { ctx: FormContext }) {
   const set = <K extends keyof BuilderState>(key: K) => (value: BuilderState[K]) => update((st) => ({ ...st, [key]: value }));
   const v5 = s.version === 5;
   const props = v5 && s.type !== 'PINGREQ' && s.type !== 'PINGRESP'
-    ? <PropertiesEditor ctx={ctx} rows={s.properties} context={s.type} prefix="properties" legend={t.properties} onChange={(rows) => update((st) => ({ ...st, properties: rows }))} />
+    ? <PropertiesEditor ctx={ctx} rows={s.properties} context={s.type} prefix="properties" legend={t('builder.properties')} onChange={(rows) => update((st) => ({ ...st, properties: rows }))} />
     : null;
   const codes = reasonCodeChoices(s.type, s.version);
-  const packetId = <TextField ctx={ctx} field="packetId" label={t.packetId} value={s.packetId} onChange={set('packetId')} inputMode="numeric" />;
+  const packetId = <TextField ctx={ctx} field="packetId" label={t('builder.packetId')} value={s.packetId} onChange={set('packetId')} inputMode="numeric" />;
   const reasonSelect = (
-    <Select ctx={ctx} field="reasonCode" label={t.reasonCode} value={s.reasonCode}
-      options={[{ value: '', label: t.reasonOmitted }, ...codes.map((c) => ({ value: String(c.code), label: `${hex2(c.code)} ${c.name}` }))]}
+    <Select ctx={ctx} field="reasonCode" label={t('builder.reasonCode')} value={s.reasonCode}
+      options={[{ value: '', label: t('builder.reasonOmitted') }, ...codes.map((c) => ({ value: String(c.code), label: `${hex2(c.code)} ${c.name}` }))]}
       onChange={set('reasonCode')} />
   );
   switch (s.type) {
     case 'CONNECT':
       return (
         <>
-          <TextField ctx={ctx} field="clientId" label={t.clientId} value={s.clientId} onChange={set('clientId')} />
-          <Check ctx={ctx} field="cleanSession" label={v5 ? t.cleanStart : t.cleanSession} checked={s.cleanSession} onChange={set('cleanSession')} />
-          <TextField ctx={ctx} field="keepAlive" label={t.keepAlive} value={s.keepAlive} onChange={set('keepAlive')} inputMode="numeric" />
+          <TextField ctx={ctx} field="clientId" label={t('builder.clientId')} value={s.clientId} onChange={set('clientId')} />
+          <Check ctx={ctx} field="cleanSession" label={v5 ? t('builder.cleanStart') : t('builder.cleanSession')} checked={s.cleanSession} onChange={set('cleanSession')} />
+          <TextField ctx={ctx} field="keepAlive" label={t('builder.keepAlive')} value={s.keepAlive} onChange={set('keepAlive')} inputMode="numeric" />
           <fieldset>
-            <legend>{t.username}</legend>
-            <Check ctx={ctx} field="usernameOn" label={t.include} checked={s.usernameOn} onChange={set('usernameOn')} />
-            {s.usernameOn && <TextField ctx={ctx} field="username" label={t.username} value={s.username} onChange={set('username')} />}
+            <legend>{t('builder.username')}</legend>
+            <Check ctx={ctx} field="usernameOn" label={t('builder.include')} checked={s.usernameOn} onChange={set('usernameOn')} />
+            {s.usernameOn && <TextField ctx={ctx} field="username" label={t('builder.username')} value={s.username} onChange={set('username')} />}
           </fieldset>
           <fieldset>
-            <legend>{t.password}</legend>
-            <Check ctx={ctx} field="passwordOn" label={t.include} checked={s.passwordOn} onChange={set('passwordOn')} />
-            {s.passwordOn && <TextField ctx={ctx} field="password" label={t.password} value={s.password} onChange={set('password')} />}
+            <legend>{t('builder.password')}</legend>
+            <Check ctx={ctx} field="passwordOn" label={t('builder.include')} checked={s.passwordOn} onChange={set('passwordOn')} />
+            {s.passwordOn && <TextField ctx={ctx} field="password" label={t('builder.password')} value={s.password} onChange={set('password')} />}
             {!s.passwordOn && <FieldErrors ctx={ctx} field="password" />}
           </fieldset>
           <fieldset>
-            <legend>{t.will}</legend>
-            <Check ctx={ctx} field="willOn" label={t.include} checked={s.willOn} onChange={set('willOn')} />
+            <legend>{t('builder.will')}</legend>
+            <Check ctx={ctx} field="willOn" label={t('builder.include')} checked={s.willOn} onChange={set('willOn')} />
             {s.willOn && (
               <>
-                <TextField ctx={ctx} field="will.topic" label={t.willTopic} value={s.willTopic} onChange={set('willTopic')} />
-                <TextField ctx={ctx} field="will.payload" label={t.willPayload} value={s.willPayload} onChange={set('willPayload')} />
-                <Select ctx={ctx} field="will.qos" label={t.willQos} value={s.willQos} options={qosOptions(t)} onChange={set('willQos')} />
-                <Check ctx={ctx} field="will.retain" label={t.willRetain} checked={s.willRetain} onChange={set('willRetain')} />
-                {v5 && <PropertiesEditor ctx={ctx} rows={s.willProperties} context="WILL" prefix="will.properties" legend={t.willProperties} onChange={(rows) => update((st) => ({ ...st, willProperties: rows }))} />}
+                <TextField ctx={ctx} field="will.topic" label={t('builder.willTopic')} value={s.willTopic} onChange={set('willTopic')} />
+                <TextField ctx={ctx} field="will.payload" label={t('builder.willPayload')} value={s.willPayload} onChange={set('willPayload')} />
+                <Select ctx={ctx} field="will.qos" label={t('builder.willQos')} value={s.willQos} options={qosOptions(t)} onChange={set('willQos')} />
+                <Check ctx={ctx} field="will.retain" label={t('builder.willRetain')} checked={s.willRetain} onChange={set('willRetain')} />
+                {v5 && <PropertiesEditor ctx={ctx} rows={s.willProperties} context="WILL" prefix="will.properties" legend={t('builder.willProperties')} onChange={(rows) => update((st) => ({ ...st, willProperties: rows }))} />}
               </>
             )}
           </fieldset>
@@ -290,8 +297,8 @@ function FormFields({ ctx }: { ctx: FormContext }) {
     case 'CONNACK':
       return (
         <>
-          <Check ctx={ctx} field="sessionPresent" label={t.sessionPresent} checked={s.sessionPresent} onChange={set('sessionPresent')} />
-          <Select ctx={ctx} field="connackCode" label={v5 ? t.reasonCode : t.returnCode} value={s.connackCode}
+          <Check ctx={ctx} field="sessionPresent" label={t('builder.sessionPresent')} checked={s.sessionPresent} onChange={set('sessionPresent')} />
+          <Select ctx={ctx} field="connackCode" label={v5 ? t('builder.reasonCode') : t('builder.returnCode')} value={s.connackCode}
             options={codes.map((c) => ({ value: String(c.code), label: `${hex2(c.code)} ${c.name}` }))} onChange={set('connackCode')} />
           {props}
         </>
@@ -299,10 +306,10 @@ function FormFields({ ctx }: { ctx: FormContext }) {
     case 'PUBLISH':
       return (
         <>
-          <TextField ctx={ctx} field="topic" label={t.topic} value={s.topic} onChange={set('topic')} />
-          <Select ctx={ctx} field="qos" label={t.qos} value={s.qos} options={qosOptions(t)} onChange={(q) => update((st) => ({ ...st, qos: q, dup: q === 0 ? false : st.dup, flagsOverride: null }))} />
-          {s.qos > 0 && <Check ctx={ctx} field="dup" label={t.dup} checked={s.dup} onChange={(d) => update((st) => ({ ...st, dup: d, flagsOverride: null }))} />}
-          <Check ctx={ctx} field="retain" label={t.retain} checked={s.retain} onChange={(r) => update((st) => ({ ...st, retain: r, flagsOverride: null }))} />
+          <TextField ctx={ctx} field="topic" label={t('builder.topic')} value={s.topic} onChange={set('topic')} />
+          <Select ctx={ctx} field="qos" label={t('builder.qos')} value={s.qos} options={qosOptions(t)} onChange={(q) => update((st) => ({ ...st, qos: q, dup: q === 0 ? false : st.dup, flagsOverride: null }))} />
+          {s.qos > 0 && <Check ctx={ctx} field="dup" label={t('builder.dup')} checked={s.dup} onChange={(d) => update((st) => ({ ...st, dup: d, flagsOverride: null }))} />}
+          <Check ctx={ctx} field="retain" label={t('builder.retain')} checked={s.retain} onChange={(r) => update((st) => ({ ...st, retain: r, flagsOverride: null }))} />
           {s.qos > 0 && packetId}
           <PayloadEditor ctx={ctx} />
           {props}
@@ -317,10 +324,10 @@ function FormFields({ ctx }: { ctx: FormContext }) {
         <>
           {packetId}
           {(s.type === 'SUBACK' || v5) && (
-            <ListEditor ctx={ctx} field="reasonCodes" legend={t.reasonCodes} items={s.reasonCodes} newItem={s.type === 'SUBACK' ? '1' : '0'}
+            <ListEditor ctx={ctx} field="reasonCodes" legend={t('builder.reasonCodes')} items={s.reasonCodes} newItem={s.type === 'SUBACK' ? '1' : '0'}
               onChange={(items) => update((st) => ({ ...st, reasonCodes: items }))}
               renderItem={(value, i, onItem) => (
-                <Select ctx={ctx} field={`reasonCodes[${i}]`} label={`${t.reasonCode} ${i + 1}`} value={value}
+                <Select ctx={ctx} field={`reasonCodes[${i}]`} label={`${t('builder.reasonCode')} ${i + 1}`} value={value}
                   options={codes.map((c) => ({ value: String(c.code), label: `${hex2(c.code)} ${c.name}` }))} onChange={onItem} />
               )} />
           )}
@@ -331,9 +338,9 @@ function FormFields({ ctx }: { ctx: FormContext }) {
       return (
         <>
           {packetId}
-          <ListEditor ctx={ctx} field="topicFilters" legend={t.topicFilters} items={s.topicFilters} newItem="sensors/#"
+          <ListEditor ctx={ctx} field="topicFilters" legend={t('builder.topicFilters')} items={s.topicFilters} newItem="sensors/#"
             onChange={(items) => update((st) => ({ ...st, topicFilters: items }))}
-            renderItem={(value, i, onItem) => <TextField ctx={ctx} field={`topicFilters[${i}]`} label={`${t.topicFilter} ${i + 1}`} value={value} onChange={onItem} />} />
+            renderItem={(value, i, onItem) => <TextField ctx={ctx} field={`topicFilters[${i}]`} label={`${t('builder.topicFilter')} ${i + 1}`} value={value} onChange={onItem} />} />
           {props}
         </>
       );
@@ -346,11 +353,12 @@ function FormFields({ ctx }: { ctx: FormContext }) {
 
 function PayloadEditor({ ctx }: { ctx: FormContext }) {
   const { state: s, update, t } = ctx;
-  const modes = [{ value: 'text' as const, label: t.payloadText }, { value: 'hex' as const, label: t.payloadHex }, { value: 'fill' as const, label: t.payloadFill }];
+  // The choices name the form of the payload; the field below says what to type (the same words twice read as a duplicate).
+  const modes = [{ value: 'text' as const, label: t('builder.payloadModeText') }, { value: 'hex' as const, label: t('builder.payloadModeHex') }, { value: 'fill' as const, label: t('builder.payloadModeFill') }];
   return (
     <fieldset>
-      <legend>{t.payload}</legend>
-      <div className="mqtt-pb__inline" role="radiogroup" aria-label={t.payloadMode}>
+      <legend>{t('builder.payload')}</legend>
+      <div className="mqtt-pb__inline" role="radiogroup" aria-label={t('builder.payloadMode')}>
         {modes.map((m) => (
           <label key={m.value} className="mqtt-pb__check">
             <input type="radio" name={`${ctx.id}-payload-mode`} checked={s.payloadMode === m.value} onChange={() => update((st) => ({ ...st, payloadMode: m.value }))} />
@@ -358,10 +366,10 @@ function PayloadEditor({ ctx }: { ctx: FormContext }) {
           </label>
         ))}
       </div>
-      {s.payloadMode === 'text' && <TextField ctx={ctx} field="payload" label={t.payloadText} value={s.payloadText} onChange={(v) => update((st) => ({ ...st, payloadText: v }))} multiline />}
-      {s.payloadMode === 'hex' && <TextField ctx={ctx} field="payload" label={t.payloadHex} value={s.payloadHex} onChange={(v) => update((st) => ({ ...st, payloadHex: v }))} multiline mono />}
+      {s.payloadMode === 'text' && <TextField ctx={ctx} field="payload" label={t('builder.payloadTextField')} value={s.payloadText} onChange={(v) => update((st) => ({ ...st, payloadText: v }))} multiline />}
+      {s.payloadMode === 'hex' && <TextField ctx={ctx} field="payload" label={t('builder.payloadHexField')} value={s.payloadHex} onChange={(v) => update((st) => ({ ...st, payloadHex: v }))} multiline mono />}
       {s.payloadMode === 'fill' && (
-        <TextField ctx={ctx} field="payloadFill" label={`${t.payloadSize} (0–${MAX_FILL.toLocaleString('en')})`} value={s.payloadFill} onChange={(v) => update((st) => ({ ...st, payloadFill: v }))} inputMode="numeric" />
+        <TextField ctx={ctx} field="payloadFill" label={t('builder.payloadSizeRange', { label: t('builder.payloadSize'), max: MAX_FILL })} value={s.payloadFill} onChange={(v) => update((st) => ({ ...st, payloadFill: v }))} inputMode="numeric" />
       )}
       {s.payloadMode === 'fill' && <FieldErrors ctx={ctx} field="payload" />}
     </fieldset>
@@ -374,28 +382,28 @@ function SubscriptionsEditor({ ctx }: { ctx: FormContext }) {
   const setRow = (i: number, patch: Partial<SubscriptionRow>) => update((st) => ({ ...st, subscriptions: st.subscriptions.map((r, k) => (k === i ? { ...r, ...patch } : r)) }));
   return (
     <fieldset>
-      <legend>{t.subscriptions}</legend>
+      <legend>{t('builder.subscriptions')}</legend>
       {s.subscriptions.map((row, i) => (
-        <div key={i} className="mqtt-pb__list-item" role="group" aria-label={fill(t.subscription, { n: i + 1 })}>
-          <TextField ctx={ctx} field={`subscriptions[${i}].topicFilter`} label={`${t.topicFilter} ${i + 1}`} value={row.topicFilter} onChange={(v) => setRow(i, { topicFilter: v })} />
-          <Select ctx={ctx} field={`subscriptions[${i}].qos`} label={v5 ? t.maxQos : t.qos} value={row.qos} options={qosOptions(t)} onChange={(q) => setRow(i, { qos: q })} />
+        <div key={i} className="mqtt-pb__list-item" role="group" aria-label={t('builder.subscription', { n: i + 1 })}>
+          <TextField ctx={ctx} field={`subscriptions[${i}].topicFilter`} label={`${t('builder.topicFilter')} ${i + 1}`} value={row.topicFilter} onChange={(v) => setRow(i, { topicFilter: v })} />
+          <Select ctx={ctx} field={`subscriptions[${i}].qos`} label={v5 ? t('builder.maxQos') : t('builder.qos')} value={row.qos} options={qosOptions(t)} onChange={(q) => setRow(i, { qos: q })} />
           {v5 && (
             <>
-              <Check ctx={ctx} field={`subscriptions[${i}].noLocal`} label={t.noLocal} checked={row.noLocal} onChange={(b) => setRow(i, { noLocal: b })} />
-              <Check ctx={ctx} field={`subscriptions[${i}].rap`} label={t.rap} checked={row.retainAsPublished} onChange={(b) => setRow(i, { retainAsPublished: b })} />
-              <Select ctx={ctx} field={`subscriptions[${i}].retainHandling`} label={t.retainHandling} value={row.retainHandling}
-                options={[{ value: 0 as const, label: t.rh0 }, { value: 1 as const, label: t.rh1 }, { value: 2 as const, label: t.rh2 }]} onChange={(h) => setRow(i, { retainHandling: h })} />
+              <Check ctx={ctx} field={`subscriptions[${i}].noLocal`} label={t('builder.noLocal')} checked={row.noLocal} onChange={(b) => setRow(i, { noLocal: b })} />
+              <Check ctx={ctx} field={`subscriptions[${i}].rap`} label={t('builder.rap')} checked={row.retainAsPublished} onChange={(b) => setRow(i, { retainAsPublished: b })} />
+              <Select ctx={ctx} field={`subscriptions[${i}].retainHandling`} label={t('builder.retainHandling')} value={row.retainHandling}
+                options={[{ value: 0 as const, label: t('builder.rh0') }, { value: 1 as const, label: t('builder.rh1') }, { value: 2 as const, label: t('builder.rh2') }]} onChange={(h) => setRow(i, { retainHandling: h })} />
             </>
           )}
           {s.subscriptions.length > 1 && (
             <button type="button" onClick={() => update((st) => ({ ...st, subscriptions: st.subscriptions.filter((_, k) => k !== i) }))}>
-              {fill(t.removeItem, { what: ` ${fill(t.subscription, { n: i + 1 })}` })}
+              {t('builder.removeItem', { what: ` ${t('builder.subscription', { n: i + 1 })}` })}
             </button>
           )}
         </div>
       ))}
       <button type="button" onClick={() => update((st) => ({ ...st, subscriptions: [...st.subscriptions, { topicFilter: 'sensors/#', qos: 0, noLocal: false, retainAsPublished: false, retainHandling: 0 }] }))}>
-        {t.add}: {t.topicFilter}
+        {t('builder.add')}: {t('builder.topicFilter')}
       </button>
       <FieldErrors ctx={ctx} field="subscriptions" />
     </fieldset>
@@ -412,10 +420,10 @@ function ListEditor({ ctx, field, legend, items, newItem, onChange, renderItem }
       {items.map((value, i) => (
         <div key={i} className="mqtt-pb__list-item">
           {renderItem(value, i, (v) => onChange(items.map((x, k) => (k === i ? v : x))))}
-          {items.length > 1 && <button type="button" onClick={() => onChange(items.filter((_, k) => k !== i))}>{fill(ctx.t.removeItem, { what: ` ${i + 1}` })}</button>}
+          {items.length > 1 && <button type="button" onClick={() => onChange(items.filter((_, k) => k !== i))}>{ctx.t('builder.removeItem', { what: ` ${i + 1}` })}</button>}
         </div>
       ))}
-      <button type="button" onClick={() => onChange([...items, newItem])}>{ctx.t.add}</button>
+      <button type="button" onClick={() => onChange([...items, newItem])}>{ctx.t('builder.add')}</button>
       <FieldErrors ctx={ctx} field={field} />
     </fieldset>
   );
@@ -432,8 +440,8 @@ function PropertiesEditor({ ctx, rows, context, prefix, legend, onChange }: {
     <fieldset data-testid={`pb-${prefix}`}>
       <legend>{legend}</legend>
       {rows.length === 0 && (context === 'PUBACK' || context === 'PUBREC' || context === 'PUBREL' || context === 'PUBCOMP' || context === 'DISCONNECT')
-        ? <Check ctx={ctx} field="emptyPropertyBlock" label={t.emptyPropertyBlock} checked={ctx.state.emptyPropertyBlock} onChange={(b) => ctx.update((st) => ({ ...st, emptyPropertyBlock: b }))} />
-        : rows.length === 0 && <p className="mqtt-pw__note">{t.noProperties}</p>}
+        ? <Check ctx={ctx} field="emptyPropertyBlock" label={t('builder.emptyPropertyBlock')} checked={ctx.state.emptyPropertyBlock} onChange={(b) => ctx.update((st) => ({ ...st, emptyPropertyBlock: b }))} />
+        : rows.length === 0 && <p className="mqtt-pw__note">{t('builder.noProperties')}</p>}
       {rows.map((row, i) => {
         const d = PROPERTY_BY_KEY.get(row.key);
         const field = `${prefix}[${i}]`;
@@ -443,24 +451,24 @@ function PropertiesEditor({ ctx, rows, context, prefix, legend, onChange }: {
           <div key={i} className="mqtt-pb__list-item" role="group" aria-label={label}>
             {row.key === 'userProperties' ? (
               <div className="mqtt-pb__inline">
-                <TextField ctx={ctx} field={`${field}.name`} label={`${label}: ${t.propertyName}`} value={row.name ?? ''} onChange={(v) => setRow(i, { name: v })} />
-                <TextField ctx={ctx} field={field} label={t.propertyValue} value={row.value} onChange={(v) => setRow(i, { value: v })} />
+                <TextField ctx={ctx} field={`${field}.name`} label={`${label}: ${t('builder.propertyName')}`} value={row.name ?? ''} onChange={(v) => setRow(i, { name: v })} />
+                <TextField ctx={ctx} field={field} label={t('builder.propertyValue')} value={row.value} onChange={(v) => setRow(i, { value: v })} />
               </div>
             ) : (
-              <TextField ctx={ctx} field={field} label={binary ? `${label} — ${t.hexHint}` : label} value={row.value} onChange={(v) => setRow(i, { value: v })} mono={binary} />
+              <TextField ctx={ctx} field={field} label={binary ? `${label} — ${t('builder.hexHint')}` : label} value={row.value} onChange={(v) => setRow(i, { value: v })} mono={binary} />
             )}
-            <button type="button" onClick={() => onChange(rows.filter((_, k) => k !== i))}>{fill(t.removeItem, { what: ` ${d?.label ?? row.key}` })}</button>
+            <button type="button" onClick={() => onChange(rows.filter((_, k) => k !== i))}>{t('builder.removeItem', { what: ` ${d?.label ?? row.key}` })}</button>
           </div>
         );
       })}
       {addable.length > 0 && (
         <div className="mqtt-pb__row">
-          <label htmlFor={addId}>{t.addProperty}</label>
+          <label htmlFor={addId}>{t('builder.addProperty')}</label>
           <select id={addId} value="" data-testid={`pb-add-${prefix}`} onChange={(e) => {
             const key = e.target.value as PropertyRow['key'];
             if (PROPERTY_BY_KEY.has(key)) onChange([...rows, defaultPropertyRow(key)]);
           }}>
-            <option value="">{t.addPropertyPick}</option>
+            <option value="">{t('builder.addPropertyPick')}</option>
             {addable.map((d) => <option key={d.key} value={d.key}>{d.label} (0x{d.id.toString(16).padStart(2, '0')})</option>)}
           </select>
         </div>
@@ -476,15 +484,15 @@ function PropertiesEditor({ ctx, rows, context, prefix, legend, onChange }: {
 function HeaderBitsPanel({ ctx, result }: { ctx: FormContext; result: BuildResult }) {
   const { state, update, t } = ctx;
   const bits = headerBits(state);
-  const role = (r: string) => (t as unknown as Record<string, string>)[`role_${r}`] ?? r;
+  const role = (r: string) => translate(ctx.lang, `builder.role_${r}`);
   return (
     <section className="mqtt-pb__section" aria-labelledby={`${ctx.id}-fh-title`} data-testid="pb-header-bits">
-      <h3 id={`${ctx.id}-fh-title`}>{t.fixedHeader}</h3>
-      <p className="mqtt-pw__help">{t.fixedHeaderHelp}</p>
+      <h3 id={`${ctx.id}-fh-title`}>{t('builder.fixedHeader')}</h3>
+      <p className="mqtt-pw__help">{t('builder.fixedHeaderHelp')}</p>
       <div className="mqtt-pb__scroll">
         <table className="mqtt-pb__header-bits">
           <thead>
-            <tr>{bits.map((b) => <th key={b.bit} scope="col"><span className="mqtt-pw-sr">{t.bit} </span>{b.bit}</th>)}</tr>
+            <tr>{bits.map((b) => <th key={b.bit} scope="col"><span className="mqtt-pw-sr">{t('builder.bit')} </span>{b.bit}</th>)}</tr>
           </thead>
           <tbody>
             <tr>
@@ -494,7 +502,7 @@ function HeaderBitsPanel({ ctx, result }: { ctx: FormContext; result: BuildResul
                     <button
                       type="button" aria-pressed={b.value === 1}
                       className={`mqtt-pb__bit-button${b.specAllowsChange ? '' : ' mqtt-pb__bit-button--forbidden'}${b.tampered ? ' mqtt-pb__bit-button--tampered' : ''}`}
-                      aria-label={fill(t.toggleBit, { bit: String(b.bit), role: role(b.role), value: String(b.value) })}
+                      aria-label={t('builder.toggleBit', { bit: String(b.bit), role: role(b.role), value: String(b.value) })}
                       onClick={() => update((s) => toggleFlagBit(s, b.bit))}
                       data-bit={b.bit}
                     >
@@ -510,9 +518,9 @@ function HeaderBitsPanel({ ctx, result }: { ctx: FormContext; result: BuildResul
       </div>
       {result.tampered && (
         <div className="mqtt-pw__problem" role="alert" data-testid="pb-tampered">
-          <p><strong>{t.tamperedTitle}</strong>: <code className="mqtt-pw__rule">{result.tampered.rule}</code></p>
-          <p>{result.tampered.explanation}</p>
-          <button type="button" onClick={() => update((s) => ({ ...s, flagsOverride: null }))}>{t.resetFlags}</button>
+          <p><strong>{t('builder.tamperedTitle')}</strong>: <code className="mqtt-pw__rule">{result.tampered.rule}</code></p>
+          <p>{ctx.tr(result.tampered.explanation)}</p>
+          <button type="button" onClick={() => update((s) => ({ ...s, flagsOverride: null }))}>{t('builder.resetFlags')}</button>
         </div>
       )}
       {!result.tampered && <FieldErrors ctx={ctx} field="fixedHeader.flags" />}
@@ -525,41 +533,20 @@ function RemainingLengthPanel({ ctx, result }: { ctx: FormContext; result: Build
   const rl = result.remainingLength!;
   return (
     <section className="mqtt-pb__section" aria-labelledby={`${ctx.id}-rl-title`} data-testid="pb-remaining-length">
-      <h3 id={`${ctx.id}-rl-title`}>{fill(t.remainingLength, { value: rl.value, size: rl.size })}</h3>
-      <p className="mqtt-pw__help">{t.remainingLengthHelp} {rl.nextBoundary !== null ? fill(t.nextBoundary, { boundary: rl.nextBoundary }) : t.maxBoundary}</p>
-      <div className="mqtt-pb__scroll">
-        <table className="mqtt-pb__vbi">
-          <thead>
-            <tr><th scope="col">{t.byte}</th><th scope="col">{t.binary}</th><th scope="col">{t.more}</th><th scope="col">{t.group}</th><th scope="col">{t.worth}</th><th scope="col">{t.running}</th></tr>
-          </thead>
-          <tbody>
-            {rl.steps.map((s) => {
-              const bin = s.byte.toString(2).padStart(8, '0');
-              return (
-                <tr key={s.index}>
-                  <td><code>{hex2(s.byte)}</code></td>
-                  <td><code><span className="mqtt-pb__cbit">{bin[0]}</span>{bin.slice(1)}</code></td>
-                  <td>{s.continuation ? t.yes : t.no}</td>
-                  <td>{s.group}</td>
-                  <td>{s.group} × {s.multiplier.toLocaleString('en')}</td>
-                  <td>{s.runningValue.toLocaleString('en')}</td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </div>
+      <h3 id={`${ctx.id}-rl-title`}>{t('builder.remainingLength', { value: rl.value, size: rl.size })}</h3>
+      <p className="mqtt-pw__help">{t('builder.remainingLengthHelp')} {rl.nextBoundary !== null ? t('builder.nextBoundary', { boundary: rl.nextBoundary }) : t('builder.maxBoundary')}</p>
+      <RemainingLengthTable lang={ctx.lang} steps={rl.steps} className="mqtt-pb__vbi" />
       {state.type === 'PUBLISH' && (
-        <div className="mqtt-pw__controls" role="group" aria-label={t.crossBoundary}>
-          <span>{t.crossBoundary}</span>
+        <div className="mqtt-pw__controls" role="group" aria-label={t('builder.crossBoundary')}>
+          <span>{t('builder.crossBoundary')}</span>
           {BOUNDARY_TARGETS.map((target) => {
             const size = payloadSizeFor(target, result.overhead);
             return (
-              <button key={target} type="button" disabled={size === null} title={size === null ? t.cannotReach : undefined}
+              <button key={target} type="button" disabled={size === null} title={size === null ? t('builder.cannotReach') : undefined}
                 aria-pressed={rl.value === target}
                 onClick={() => size !== null && update((s) => ({ ...s, payloadMode: 'fill', payloadFill: String(size) }))}
                 data-target={target}>
-                {target.toLocaleString('en')}
+                {formatNumber(target, ctx.lang)}
               </button>
             );
           })}
@@ -601,28 +588,28 @@ function CopyPanel({ ctx, result }: { ctx: FormContext; result: BuildResult }) {
   const onCopy = async () => {
     try {
       await navigator.clipboard.writeText(code);
-      setNote(t.copied);
+      setNote(t('builder.copied'));
     } catch {
-      setNote(t.copyFailed);
+      setNote(t('builder.copyFailed'));
     }
   };
 
   const preview = code.length > PREVIEW_CHARS ? code.slice(0, PREVIEW_CHARS) : code;
   return (
     <details className="mqtt-pb__copy" onToggle={(e) => setOpen(e.currentTarget.open)} data-testid="pb-copy">
-      <summary>{t.copyAs}</summary>
+      <summary>{t('builder.copyAs')}</summary>
       {open && (
         <div className="mqtt-pb__code">
-          <div className="mqtt-pb__tabs" role="group" aria-label={t.copyAs}>
+          <div className="mqtt-pb__tabs" role="group" aria-label={t('builder.copyAs')}>
             {available.map((c) => (
               <button key={c} type="button" aria-pressed={c === current} onClick={() => { setTarget(c); setNote(null); }} data-target={c}>
-                {(t as unknown as Record<string, string>)[`target_${c}`]}
+                {translate(ctx.lang, `builder.target_${c}`)}
               </button>
             ))}
-            <button type="button" onClick={onCopy} data-testid="pb-copy-button">{t.copy}</button>
+            <button type="button" onClick={onCopy} data-testid="pb-copy-button">{t('builder.copy')}</button>
           </div>
-          <p className="mqtt-pw__note" role="status">{note ?? (lang !== null && html?.code !== code && code.length <= PREVIEW_CHARS ? t.highlighting : '')}</p>
-          {code.length > PREVIEW_CHARS && <p className="mqtt-pw__note">{fill(t.previewTruncated, { shown: PREVIEW_CHARS, total: code.length })}</p>}
+          <p className="mqtt-pw__note" role="status">{note ?? (lang !== null && html?.code !== code && code.length <= PREVIEW_CHARS ? t('builder.highlighting') : '')}</p>
+          {code.length > PREVIEW_CHARS && <p className="mqtt-pw__note">{t('builder.previewTruncated', { shown: PREVIEW_CHARS, total: code.length })}</p>}
           {lang !== null && html !== null && html.code === code
             // Shiki's own HTML for code the builder generated; user strings inside were escaped for the language, and Shiki escapes the text.
             ? <div className="mqtt-pb__shiki" data-testid="pb-code" data-lang={lang} dangerouslySetInnerHTML={{ __html: html.html }} />
@@ -636,34 +623,34 @@ function CopyPanel({ ctx, result }: { ctx: FormContext; result: BuildResult }) {
 // ---------------------------------------------------------------------------------------------
 // 3.1.1 vs 5.0
 
-function ComparePanel({ t, id }: { t: L; id: string }) {
+function ComparePanel({ lang, id }: { lang: Lang; id: string }) {
+  const t = translator(lang);
   const [scenario, setScenario] = useState(SCENARIOS[0]!.id);
   const c = useMemo(() => compare(scenario), [scenario]);
   if (c === null) return null;
-  const tt = t as unknown as Record<string, string>;
-  const statusLabel = { same: t.cmpSame, changed: t.cmpChanged, only4: t.cmpOnly4, only5: t.cmpOnly5 };
+  const statusLabel = { same: t('builder.cmpSame'), changed: t('builder.cmpChanged'), only4: t('builder.cmpOnly4'), only5: t('builder.cmpOnly5') };
   return (
     <section className="mqtt-pb__section" aria-labelledby={`${id}-cmp-title`} data-testid="pb-compare">
-      <h3 id={`${id}-cmp-title`}>{t.compareTitle}</h3>
-      <p className="mqtt-pw__help">{t.compareHelp}</p>
+      <h3 id={`${id}-cmp-title`}>{t('builder.compareTitle')}</h3>
+      <p className="mqtt-pw__help">{t('builder.compareHelp')}</p>
       <div className="mqtt-pw__controls">
-        <label htmlFor={`${id}-cmp`}>{t.comparePick}</label>
+        <label htmlFor={`${id}-cmp`}>{t('builder.comparePick')}</label>
         <select id={`${id}-cmp`} value={scenario} onChange={(e) => setScenario(e.target.value)}>
-          {SCENARIOS.map((s) => <option key={s.id} value={s.id}>{tt[`cmp_${s.id}`]}</option>)}
+          {SCENARIOS.map((s) => <option key={s.id} value={s.id}>{translate(lang, `builder.cmp_${s.id}`)}</option>)}
         </select>
       </div>
-      <p>{tt[c.noteKey]}</p>
+      <p>{translate(lang, `builder.${c.noteKey}`)}</p>
       <div className="mqtt-pb__compare">
         {([['3.1.1', c.v4, 'v4'], ['5.0', c.v5, 'v5']] as const).map(([label, side, key]) => (
           <div key={label} className="mqtt-pb__compare-side" data-testid={`pb-compare-${key}`}>
-            <h4>MQTT {label} — <span className="mqtt-pb__total">{fill(t.cmpTotal, { bytes: side.total })}</span></h4>
+            <h4>MQTT {label} — <span className="mqtt-pb__total">{t('builder.cmpTotal', { bytes: side.total })}</span></h4>
             {side.packets.map((p, i) => (
               <div key={i}>
-                {side.packets.length > 1 && <h5>{fill(t.cmpPacket, { n: i + 1 })}</h5>}
+                {side.packets.length > 1 && <h5>{t('builder.cmpPacket', { n: i + 1 })}</h5>}
                 <ul className="mqtt-pb__diff">
                   {c.diffs[i]!.filter((r) => (key === 'v4' ? r.v4 !== null : r.v5 !== null)).map((r) => (
                     <li key={r.path} className={`mqtt-pb__diff--${r.status === 'only4' || r.status === 'only5' ? 'only' : r.status}`}>
-                      <span>{r.label}{r.status !== 'same' && <span className="mqtt-pw-sr"> ({statusLabel[r.status]})</span>}</span>
+                      <span>{spanLabel(lang, r.label)}{r.status !== 'same' && <span className="mqtt-pw-sr"> ({statusLabel[r.status]})</span>}</span>
                       <span className="mqtt-pb__diff-bytes">{key === 'v4' ? r.v4 : r.v5}</span>
                     </li>
                   ))}
@@ -674,9 +661,9 @@ function ComparePanel({ t, id }: { t: L; id: string }) {
         ))}
       </div>
       <p className="mqtt-pw__help">
-        <span className="mqtt-pb__diff--changed">&nbsp;{t.cmpChanged}&nbsp;</span>{' '}
-        <span className="mqtt-pb__diff--only">&nbsp;{t.cmpOnly5} / {t.cmpOnly4}&nbsp;</span>{' '}
-        <span className="mqtt-pb__diff--same">{t.cmpSame}</span>
+        <span className="mqtt-pb__diff--changed">&nbsp;{t('builder.cmpChanged')}&nbsp;</span>{' '}
+        <span className="mqtt-pb__diff--only">&nbsp;{t('builder.cmpOnly5')} / {t('builder.cmpOnly4')}&nbsp;</span>{' '}
+        <span className="mqtt-pb__diff--same">{t('builder.cmpSame')}</span>
       </p>
     </section>
   );
