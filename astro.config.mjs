@@ -3,9 +3,12 @@ import { defineConfig } from 'astro/config';
 import starlight from '@astrojs/starlight';
 import react from '@astrojs/react';
 import contentSecurityPolicy from './src/build/content-security-policy.mjs';
+import rehypeFocusableTables from './src/components/starlight/rehype-focusable-tables.mjs';
 
 export default defineConfig({
   site: 'https://mqtt-lab.example',
+  // Wide Markdown tables scroll on phones: make them reachable by keyboard (see the plugin).
+  markdown: { rehypePlugins: [rehypeFocusableTables] },
   integrations: [
     starlight({
       title: { en: 'MQTT Lab', 'zh-CN': 'MQTT 实验室' },
@@ -23,6 +26,9 @@ export default defineConfig({
         PageTitle: './src/components/starlight/PageTitle.astro',
         Hero: './src/components/starlight/Hero.astro',
       },
+      // Code wraps instead of scrolling sideways: on a phone several terminal blocks would each become an
+      // unnamed scrolling region (axe landmark-unique) and the reader would scroll each one.
+      expressiveCode: { defaultProps: { wrap: true } },
       customCss: ['./src/styles/widgets.css', './src/styles/packet-widgets.css', './src/styles/packet-parts.css'],
       // An ordered course, written out: autogenerate finds nothing in a glob-loaded folder.
       sidebar: [

@@ -63,10 +63,10 @@ export const INTERACTIONS: Readonly<Record<string, Interaction>> = {
   },
   /** Add a filter and type '#': the matrix gains a row and the match count changes. */
   'topic-playground': async (root, lang) => {
-    const inputs = root.locator('[data-testid^="filter-input-"]');
+    const inputs = root.locator('[data-testid^="filters-input-"]');
     const before = await inputs.count();
     const countBefore = await text(root.getByTestId('match-count'));
-    await root.getByTestId('add-filter').click();
+    await root.getByTestId('add-filters').click();
     await until(() => inputs.count(), (n) => n === before + 1, `${before + 1} filter inputs after "add a filter"`);
     await inputs.last().fill('#');
     const count = await until(() => text(root.getByTestId('match-count')), (t) => t !== countBefore, `the match count to change from "${countBefore}" after adding the filter "#"`);

@@ -243,7 +243,7 @@ export default function TopicPlayground({ lang = 'en', preset, syncUrl = true }:
       </div>
       <p className="mqtt-tp__note" id={`${id}-matrix-help`}>{t('topics.ui.matrixHelp')}</p>
 
-      <section className="mqtt-tp__explain" aria-labelledby={`${id}-explain`} data-testid="explanation">
+      <section className="mqtt-tp__explain" role="group" aria-labelledby={`${id}-explain`} data-testid="explanation">
         <p className="mqtt-tp__explain-title" id={`${id}-explain`}>{t('topics.ui.explanation')}</p>
         <div aria-live="polite" aria-atomic="true" data-testid="explanation-summary">
           {x === null
