@@ -11,7 +11,7 @@ import {
   BIG_PUBLISH_PAYLOAD, bigPublishBytes, CONNECT_WITH_WILL, EXAMPLE_IDS, EXAMPLES, MALFORMED_STREAM, PUBLISH_V5, QOS2_EXCHANGE, SESSION_V5,
 } from '../../src/components/hex-decoder/examples.ts';
 import {
-  bitView, formatValue, layoutPacket, moveCursor, moveInList, nodeAtByte, pathPrefixes, payloadView, rowCount, scrollToRow,
+  bitView, formatValue, gridRowLabel, layoutPacket, moveCursor, moveInList, nodeAtByte, pathPrefixes, payloadView, rowCount, scrollToRow,
   visibleNodes, visibleRows,
 } from '../../src/components/shared/annotated-packet/annotated-packet-model.ts';
 import { hasKey, say, translate } from '../../src/components/i18n/catalogue.ts';
@@ -157,7 +157,7 @@ describe('decoding a stream', () => {
     const result = analyseInput('10 1a\n00 zz', 'auto');
     expect(result.status).toBe('input-error');
     expect(result.inputError).toMatchObject({ line: 2, column: 4 });
-    expect(statusMessage(result)).toMatchObject({ key: 'decoder.raw', values: { text: expect.stringMatching(/\w/) } });
+    expect(statusMessage(result)).toEqual({ key: 'decoder.statusInputError' });
   });
 
   it('lists at most maxEntries packets, counts the rest, and flags nothing as unanswered at the cut', () => {
@@ -442,5 +442,63 @@ describe('the catalogue text', () => {
   it('renders a status in Chinese and leaves an unknown key visible', () => {
     expect(say('zh-cn', { key: 'decoder.statusOk', values: { valid: 2, bytes: 4, label: '5.0' } })).toBe('按 MQTT 5.0 解码出 2 个报文，共 4 字节。');
     expect(translate('en', 'decoder.nope')).toBe('decoder.nope');
+  });
+});
+
+describe('issue 10: decoder defects', () => {
+  it('labels hex grid rows with hex offsets, 0000 0010 0020, as Wireshark and xxd do', () => {
+    expect([0, 16, 32, 48].map((o) => gridRowLabel(o, 64))).toEqual(['0000', '0010', '0020', '0030']);
+    expect(gridRowLabel(0x10000, 0x10010)).toBe('10000');
+  });
+
+  // A 5.0 CONNECT with a 15-character client id has remaining length 0x1c; a capture says 0x1f.
+  const connect = encodePacket({ type: 'CONNECT', protocolName: 'MQTT', protocolLevel: 5, cleanSession: true, keepAlive: 60, clientId: 'client-00000001' });
+  const tooLong = Uint8Array.from(connect);
+  tooLong[1] = 0x1f;
+
+  it('decodes a packet whose remaining length is larger than the bytes present when those bytes are a whole packet', () => {
+    expect(connect[1]).toBe(0x1c);
+    const result = analyseBytes(tooLong, 'auto');
+    const entry = result.entries[0]!;
+    expect(entry).toMatchObject({ status: 'incomplete', needed: 3, tooLarge: 3, type: 'CONNECT' });
+    expect(entry.facts.clientId).toBe('client-00000001');
+    const detail = entryDetail(tooLong, entry, 'en');
+    expect(detail.packet?.type).toBe('CONNECT');
+    const labels = detail.layout.nodes.map((n) => n.label);
+    expect(labels).toContain('Client identifier');
+    // Every byte present belongs to a field, and the remaining length keeps the value on the wire.
+    expect(Array.from(detail.layout.byteSpan).every((s) => s >= 0)).toBe(true);
+    expect(detail.layout.spans.find((s) => s.path === 'fixedHeader.remainingLength')?.value).toBe(0x1f);
+    expect(translate('en', 'decoder.orTooLarge', { n: 3, type: 'CONNECT' })).toContain('or the remaining length is 3 bytes too large'.replace(/^or/, 'Or'));
+    expect(translate('zh-cn', 'decoder.orTooLarge', { n: 3, type: 'CONNECT' })).toContain('剩余长度多写了 3 字节');
+  });
+
+  it('still calls a packet cut short incomplete, with no shorter reading, when its bytes are not a whole packet', () => {
+    const cut = connect.subarray(0, 20);
+    const entry = analyseBytes(cut, 'auto').entries[0]!;
+    expect(entry.status).toBe('incomplete');
+    expect(entry.tooLarge).toBeUndefined();
+  });
+
+  it('says packet and packets with real plural rules, in both languages', () => {
+    const one = analyseBytes(hexBytes('c0 00'), '3.1.1');
+    const two = analyseBytes(hexBytes('c0 00 d0 00'), '3.1.1');
+    const none = analyseBytes(hexBytes('30'), '3.1.1');
+    expect(say('en', statusMessage(one))).toBe('Decoded 1 packet, 2 bytes, as MQTT 3.1.1.');
+    expect(say('en', statusMessage(two))).toBe('Decoded 2 packets, 4 bytes, as MQTT 3.1.1.');
+    expect(say('en', statusMessage(none))).toMatch(/^Decoded 0 packets as MQTT 3\.1\.1; the input ends inside a packet that needs at least 1 more byte\.$/);
+    for (const r of [one, two, none]) {
+      expect(say('en', statusMessage(r))).not.toMatch(/\(s\)/);
+      expect(say('zh-cn', statusMessage(r))).not.toMatch(/\(s\)|packet/);
+    }
+    expect(say('zh-cn', statusMessage(one))).toBe('按 MQTT 3.1.1 解码出 1 个报文，共 2 字节。');
+  });
+
+  it('gives the reason for unreadable input once: the status line does not repeat it', () => {
+    const result = analyseInput('this is not hex at all', 'auto');
+    expect(result.status).toBe('input-error');
+    const status = say('en', statusMessage(result));
+    expect(status).not.toContain(result.inputError!.message);
+    expect(status).toBe(translate('en', 'decoder.statusInputError'));
   });
 });

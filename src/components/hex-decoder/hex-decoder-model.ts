@@ -5,7 +5,7 @@
  * expensive half (`analyseInput`), and tests drive it headless.
  */
 import {
-  decodePacket, detectProtocolVersion, decodeAll, readFixedHeader, PACKET_TYPE_NAMES, PROTOCOL_VERSION_LABELS,
+  decodePacket, detectProtocolVersion, decodeAll, encodeVariableByteInteger, readFixedHeader, PACKET_TYPE_NAMES, PROTOCOL_VERSION_LABELS,
   RESERVED_FLAGS, reasonCodeName, type DecodedPacket, type FieldSpan, type Packet, type PacketType, type ProtocolVersion,
 } from '../../mqtt/codec/index.ts';
 import { HexInputError, parseHexInput, toHex } from '../../input/index.ts';
@@ -54,6 +54,12 @@ export interface StreamEntry {
   error?: { offset: number; field: string; rule: string; explanation: CodecMessage };
   /** For an incomplete packet: how many more bytes at least. */
   needed?: number;
+  /**
+   * For an incomplete packet whose bytes present already form a whole valid packet: by how much
+   * its remaining length would be too large (Wireshark's expert info says the same). Its fields
+   * are shown from that reading.
+   */
+  tooLarge?: number;
   direction: Direction;
   confidence: Confidence;
   why: DirectionWhy;
@@ -192,6 +198,11 @@ export function analyseBytes(
     const type = PACKET_TYPE_NAMES[bytes[incompleteAt]! >> 4] ?? null;
     const entry = baseEntry(entries.length, 'incomplete', incompleteAt, bytes.length - incompleteAt, version, type, {});
     entry.needed = result.incomplete!.needed;
+    const shorter = readWithShorterLength(bytes, incompleteAt, version);
+    if (shorter !== null) {
+      entry.tooLarge = shorter.tooLarge;
+      entry.facts = factsOf(shorter.decoded.packet, version);
+    }
     entries.push(entry);
   }
 
@@ -304,6 +315,34 @@ function flowFacts(entry: number, p: Packet, version: ProtocolVersion): FlowPack
   return f;
 }
 
+/**
+ * The packet at `offset` read as if its remaining length were what the input holds: when those
+ * bytes decode as one whole valid packet, the remaining length is likely too large rather than
+ * the input cut short (both readings are offered to the reader). Null when they do not.
+ */
+export function readWithShorterLength(bytes: Uint8Array, offset: number, version: ProtocolVersion): { tooLarge: number; decoded: DecodedPacket; headerLength: number; patchedHeaderLength: number } | null {
+  let header;
+  try {
+    header = readFixedHeader(bytes, offset, version);
+  } catch {
+    return null;
+  }
+  const body = bytes.length - offset - header.headerLength;
+  if (body < 0 || body >= header.remainingLength) return null;
+  const length = encodeVariableByteInteger(body);
+  const patched = new Uint8Array(1 + length.length + body);
+  patched[0] = bytes[offset]!;
+  patched.set(length, 1);
+  patched.set(bytes.subarray(offset + header.headerLength), 1 + length.length);
+  try {
+    const decoded = decodePacket(patched, { protocolVersion: version, annotate: true }, 0);
+    if (decoded.length !== patched.length) return null;
+    return { tooLarge: header.remainingLength - body, decoded, headerLength: header.headerLength, patchedHeaderLength: 1 + length.length };
+  } catch {
+    return null;
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // One packet in detail (main thread, on demand: a 5 MB stream is never annotated as a whole)
 
@@ -327,6 +366,18 @@ export function entryDetail(bytes: Uint8Array, entry: StreamEntry, lang: Lang = 
     if (p.type === 'PUBLISH') payloads.push({ path: 'payload', offset: spanAt('payload')?.offset ?? entry.offset + entry.length - p.payload.length, view: payloadView(p.payload) });
     if (p.type === 'CONNECT' && p.will !== undefined) payloads.push({ path: 'will.payload', offset: spanAt('will.payload')?.offset ?? entry.offset, view: payloadView(p.will.payload) });
     return { layout, packet: p, errorByte: -1, payloads };
+  }
+  if (entry.status === 'incomplete' && entry.tooLarge !== undefined) {
+    const shorter = readWithShorterLength(bytes, entry.offset, entry.version);
+    if (shorter !== null) {
+      // The fields as the shorter reading decodes them, at their offsets in the input; the
+      // remaining length keeps the value the bytes actually hold.
+      const delta = shorter.headerLength - shorter.patchedHeaderLength;
+      const spans = (shorter.decoded.fields ?? []).map((span): FieldSpan => span.path === 'fixedHeader.remainingLength'
+        ? { ...span, offset: entry.offset + 1, length: shorter.headerLength - 1, value: shorter.decoded.remainingLength + shorter.tooLarge }
+        : { ...span, offset: entry.offset + (span.offset < shorter.patchedHeaderLength ? span.offset : span.offset + delta) });
+      return { layout: layoutPacket(spans, entry.offset, entry.length, { lang }), packet: shorter.decoded.packet, errorByte: -1, payloads: [] };
+    }
   }
   const spans = synthesizedSpans(bytes, entry);
   const errorByte = entry.status === 'malformed' && entry.error
@@ -458,7 +509,8 @@ export function shareHashFor(bytes: Uint8Array, choice: VersionChoice, selected:
 /** One sentence for the live region: what was decoded, what failed, what is missing. */
 export function statusMessage(result: AnalysisResult): Msg {
   if (result.status === 'empty') return msg('statusEmpty');
-  if (result.status === 'input-error') return msg('raw', { text: result.inputError!.message });
+  // The reason itself is shown once, in the input-problem panel with its line and column.
+  if (result.status === 'input-error') return msg('statusInputError');
   const { valid, malformed, incomplete } = result.counts;
   const key = malformed > 0 ? (incomplete > 0 ? 'statusMalformedIncomplete' : 'statusMalformed') : incomplete > 0 ? 'statusIncomplete' : 'statusOk';
   const needed = result.entries.find((e) => e.status === 'incomplete')?.needed ?? 0;

@@ -271,7 +271,10 @@ export function summarize(entry: StreamEntry, t: Translate): string {
   const f = entry.facts;
   const type = entry.type ?? t('decoder.unknownType');
   if (entry.status === 'malformed') return `${type} — ${t('decoder.malformedTitle', { rule: entry.error?.rule ?? '' })}`;
-  if (entry.status === 'incomplete') return `${type} — ${t('decoder.incompleteTitle', { have: entry.length, needed: entry.needed ?? 0 })}`;
+  if (entry.status === 'incomplete') {
+    const title = t('decoder.incompleteTitle', { have: entry.length, needed: entry.needed ?? 0 });
+    return `${type} — ${entry.tooLarge !== undefined ? `${title}, ${t('decoder.orTooLargeShort', { n: entry.tooLarge })}` : title}`;
+  }
   const parts: string[] = [type];
   switch (entry.type) {
     case 'CONNECT':
@@ -453,7 +456,9 @@ function EntryPanel({ result, entry, t, lang, builderPath, idPrefix, tr }: Entry
       {entry.status === 'incomplete' && (
         <div className="mqtt-pw__problem" data-testid="hd-incomplete">
           <p><strong>{t('decoder.incompleteTitle', { have: entry.length, needed: entry.needed ?? 0 })}</strong></p>
-          <p>{t('decoder.incompleteExplain')}</p>
+          {entry.tooLarge !== undefined
+            ? <p data-testid="hd-too-large">{t('decoder.orTooLarge', { n: entry.tooLarge, type: entry.type ?? '' })}</p>
+            : <p>{t('decoder.incompleteExplain')}</p>}
         </div>
       )}
       <div className="mqtt-pw__controls">

@@ -219,7 +219,7 @@ export const EN = {
   'decoder.decoding': 'Decoding {bytes, plural, one {# character} other {# characters}} in the background…',
   'decoder.statusEmpty': 'Paste bytes above, or load an example.',
   'decoder.statusOk': 'Decoded {valid, plural, one {# packet} other {# packets}}, {bytes, plural, one {# byte} other {# bytes}}, as MQTT {label}.',
-  'decoder.statusMalformed': 'Decoded {valid, plural, one {# packet} other {# packets}} as MQTT {label}; {malformed} malformed.',
+  'decoder.statusMalformed': 'Decoded {valid, plural, one {# packet} other {# packets}} as MQTT {label}; {malformed, plural, one {# malformed} other {# malformed}}.',
   'decoder.statusIncomplete': 'Decoded {valid, plural, one {# packet} other {# packets}} as MQTT {label}; the input ends inside a packet that needs at least {needed, plural, one {# more byte} other {# more bytes}}.',
   'decoder.statusMalformedIncomplete': 'Decoded {valid, plural, one {# packet} other {# packets}} as MQTT {label}; {malformed} malformed; the input ends inside a packet that needs at least {needed, plural, one {# more byte} other {# more bytes}}.',
   'decoder.versionChosen': 'Version MQTT {label}, as chosen.',
@@ -309,6 +309,9 @@ export const EN = {
   'decoder.quickMore': '{n, plural, one {# more field is} other {# more fields are}} not shown.',
   'decoder.quickLabel': 'Quick MQTT decoder',
   'decoder.raw': '{text}',
+  'decoder.statusInputError': 'The text is not bytes the decoder can read; the reason is below.',
+  'decoder.orTooLarge': 'Or the remaining length is {n, plural, one {# byte} other {# bytes}} too large: the bytes present form a complete {type}, decoded below.',
+  'decoder.orTooLargeShort': 'or the remaining length is {n} too large',
   // == end decoder ==
 
   // == builder (packet builder) ==

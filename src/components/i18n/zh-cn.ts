@@ -310,6 +310,9 @@ export const ZH_CN: Readonly<Record<CatalogueKey, string>> = {
   'decoder.quickMore': '另有 {n} 个字段未显示。',
   'decoder.quickLabel': 'MQTT 快速解码器',
   'decoder.raw': '{text}',
+  'decoder.statusInputError': '这段文本无法读成字节，原因见下方。',
+  'decoder.orTooLarge': '或者剩余长度多写了 {n} 字节：现有字节已构成一个完整的 {type}，字段见下方。',
+  'decoder.orTooLargeShort': '或剩余长度多了 {n}',
   // == end decoder ==
 
   // == builder (packet builder) ==

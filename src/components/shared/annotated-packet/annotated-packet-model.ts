@@ -7,7 +7,7 @@
  * up every byte of the group, and hovering a byte finds the one span (and tree node) it belongs to.
  */
 import { PROTOCOL_VERSION_LABELS, reasonCodeName, type BitField, type FieldSpan, type Packet, type ProtocolVersion } from '../../../mqtt/codec/index.ts';
-import { asciiChar, HEX_BYTE, hexPreview } from '../hex.ts';
+import { asciiChar, HEX_BYTE, hexOffset, hexOffsetWidth, hexPreview } from '../hex.ts';
 import { codecText } from '../../i18n/codec-text.ts';
 import { hasKey, translate } from '../../i18n/catalogue.ts';
 import type { Lang } from '../../i18n/lang.ts';
@@ -247,9 +247,17 @@ export function moveInList(index: number, key: string, count: number, page = 10)
 
 export { HEX_BYTE, asciiChar, hexPreview };
 
-/** Offsets are decimal everywhere on the page (the tree, the errors, "at byte 20"), the grid included. */
+/** A decimal offset, zero-padded (the tree and the errors count bytes in decimal: "at byte 20"). */
 export function offsetLabel(offset: number, width = 4): string {
   return String(offset).padStart(width, '0');
+}
+
+/**
+ * The label of a hex grid row: its first byte's offset in hex, as Wireshark, xxd and hexdump
+ * write it (0000, 0010, 0020 beside rows of 16 bytes), wide enough for the packet's last byte.
+ */
+export function gridRowLabel(offset: number, lastOffset: number): string {
+  return hexOffset(offset, hexOffsetWidth(lastOffset));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@
  */
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import {
-  asciiChar, bitView, formatValue, HEX_BYTE, hexPreview, moveCursor, moveInList, nodeAtByte, offsetLabel, rowCount,
+  asciiChar, bitView, formatValue, HEX_BYTE, hexPreview, moveCursor, moveInList, nodeAtByte, gridRowLabel, rowCount,
   PAYLOAD_TEXT_LIMIT, scrollToRow, visibleNodes, visibleRows, type PacketLayout, type PayloadView,
 } from './annotated-packet-model.ts';
 import { hexLines } from '../hex.ts';
@@ -140,7 +140,6 @@ export function HexGrid({ bytes, layout, t, idPrefix, errorByte, selected, hover
   const [viewport, setViewport] = useState(ROW_HEIGHT * 12);
   const rows = rowCount(layout.length, bytesPerRow);
   const shownRows = visibleRows(scrollTop, viewport, ROW_HEIGHT, rows);
-  const offsetWidth = Math.max(4, String(layout.base + layout.length).length);
 
   useLayoutEffect(() => {
     const el = scroller.current;
@@ -207,7 +206,7 @@ export function HexGrid({ bytes, layout, t, idPrefix, errorByte, selected, hover
     }
     rowElements.push(
       <div role="row" key={row} aria-rowindex={row + 1} className="mqtt-pv__row" style={{ top: row * ROW_HEIGHT }}>
-        <span role="rowheader" className="mqtt-pv__offset">{offsetLabel(layout.base + start, offsetWidth)}</span>
+        <span role="rowheader" className="mqtt-pv__offset">{gridRowLabel(layout.base + start, layout.base + layout.length)}</span>
         {cells}
         <span className="mqtt-pv__ascii" aria-hidden="true">{ascii}</span>
       </div>,
