@@ -185,12 +185,12 @@ export async function runRow(row: MatrixRow, port: number, tag: string): Promise
   try {
     if (row.state !== 'before-connect') {
       client.sendBytes(connectBytes(row.version, tag));
-      await client.waitFor((p) => p.type === 'CONNACK', 3000);
+      await client.waitFor((p) => p.type === 'CONNACK', 10_000);
     }
     if (row.state === 'outstanding-qos2') {
       // The broker holds QoS 2 packet id 1 from us, PUBREC sent, PUBREL not yet.
       client.send({ type: 'PUBLISH', dup: false, qos: 2, retain: false, topic: `mx/${tag}/o`, packetId: 1, payload: Uint8Array.of(1) });
-      await client.waitFor((p) => p.type === 'PUBREC', 3000);
+      await client.waitFor((p) => p.type === 'PUBREC', 10_000);
     }
     const from = client.received.length;
     client.sendBytes(row.bytes(tag));
@@ -212,7 +212,7 @@ export async function runRow(row: MatrixRow, port: number, tag: string): Promise
       // (brokers handle a connection's packets in order), so no guessing from quiet time.
       client.sendBytes(Uint8Array.of(0xc0, 0x00));
       probed = true;
-      await until(() => client.isClosed || client.received.slice(from).filter((p) => p.type === 'PINGRESP').length > (row.typeCode === 12 ? 1 : 0), 3000);
+      await until(() => client.isClosed || client.received.slice(from).filter((p) => p.type === 'PINGRESP').length > (row.typeCode === 12 ? 1 : 0), 10_000);
       if (!client.isClosed) await until(() => client.isClosed, 50);
     }
     const got = client.received.slice(from);

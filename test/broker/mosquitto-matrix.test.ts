@@ -109,10 +109,12 @@ let results: Promise<Result[]> | null = null;
 
 function runAll(): Promise<Result[]> {
   results ??= pool(rows.map((row, i) => async () => {
-    const [a, b] = await Promise.all([runRow(row, ours!.port!, `mxo${i}`), runRow(row, mosquitto!.port, `mxm${i}`)]);
+    // A row that could not even connect (a starved machine) is run once more before it counts.
+    const attempt = (port: number, tag: string) => runRow(row, port, tag).catch(() => runRow(row, port, `${tag}r`));
+    const [a, b] = await Promise.all([attempt(ours!.port!, `mxo${i}`), attempt(mosquitto!.port, `mxm${i}`)]);
     const equal = show(a) === show(b);
     return { row, ours: a, theirs: b, explainedBy: equal ? null : (EXPLAINED.find((e) => e.applies(row, a, b)) ?? null) };
-  }), 48);
+  }), 32);
   return results;
 }
 
