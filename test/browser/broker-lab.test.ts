@@ -218,7 +218,7 @@ describe('the broker lab in Chinese', () => {
     expect(await lab.getByTestId('outcome').textContent()).toContain('实验室观察到');
     expect(errors).toEqual([]);
     await page.close();
-  }, 40_000);
+  }, 60_000);
 });
 
 /**
