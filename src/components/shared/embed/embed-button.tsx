@@ -93,7 +93,7 @@ export default function EmbedButton({ widget, lang = 'en' }: EmbedButtonProps) {
             ))}
           </fieldset>
           <label htmlFor={`${id}-html`}>{t('embed.htmlLabel')}</label>
-          <textarea id={`${id}-html`} ref={htmlBox} readOnly rows={4} value={snippet.html} onFocus={(e) => e.currentTarget.select()} data-testid="embed-html" />
+          <textarea id={`${id}-html`} ref={htmlBox} readOnly rows={5} value={snippet.html} onFocus={(e) => e.currentTarget.select()} data-testid="embed-html" />
           <div className="mqtt-embed__row">
             <button type="button" onClick={() => void copy('html')} data-testid="embed-copy-html">{t('embed.copyHtml')}</button>
           </div>
