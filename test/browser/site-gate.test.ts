@@ -46,7 +46,8 @@ const slot = limiter(PARALLEL_PAGES);
 
 class Run {
   readonly problems: string[] = [];
-  constructor(readonly where: string) {}
+  readonly where: string;
+  constructor(where: string) { this.where = where; }
   /** Counts one check and records its problems (none: it passed). */
   check(problems: readonly string[]): void {
     totals.checks++;
@@ -130,24 +131,33 @@ async function checkPage(target: BuiltPage, viewport: Viewport): Promise<string[
   const context = await site.browser.newContext({ viewport: { width: viewport.width, height: viewport.height } });
   // No Playwright action may wait forever: a missing control fails that check, not the whole run.
   context.setDefaultTimeout(30_000);
+  context.setDefaultNavigationTimeout(90_000);
+  let opened: Awaited<ReturnType<typeof open>> | undefined;
   try {
-    const { page, finish } = await open(context, target, run);
-    await checkWidgets(page, target, run);
-    if (viewport.width <= 390) {
-      const [scrollWidth, innerWidth] = await page.evaluate(() => [document.scrollingElement!.scrollWidth, window.innerWidth]);
-      run.check(scrollWidth > innerWidth ? [`horizontal overflow: the page is ${scrollWidth} px wide in a ${innerWidth} px viewport`] : []);
-    }
-    const violations = await axeDefaultRules(page);
-    totals.axeViolations += violations.length;
-    totals.axeNodes += violations.reduce((n, v) => n + v.nodes.length, 0);
-    run.check(violations.map((v) => `axe ${v.id} (${v.impact ?? '?'}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('; ')}${v.nodes.length > 3 ? ` (+${v.nodes.length - 3} more)` : ''}`));
-    finish();
+    opened = await open(context, target, run);
+    await checkOpenPage(opened.page, target, viewport, run);
+  } catch (e) {
+    // Reported with the page and viewport like any other problem, not as a bare stack trace.
+    run.check([`could not finish the checks: ${(e as Error).message.split('\n')[0]}`]);
   } finally {
+    opened?.finish();
     totals.runs++;
     await context.close();
     if (process.env.SITE_GATE_PROGRESS !== undefined) console.log(`[${totals.runs}/${pages.length * VIEWPORTS.length}] ${run.where}: ${run.problems.length} problem(s)${run.problems.map((p) => `\n    ${p}`).join('')}`);
   }
   return run.problems;
+}
+
+async function checkOpenPage(page: Page, target: BuiltPage, viewport: Viewport, run: Run): Promise<void> {
+  await checkWidgets(page, target, run);
+  if (viewport.width <= 390) {
+    const [scrollWidth, innerWidth] = await page.evaluate(() => [document.scrollingElement!.scrollWidth, window.innerWidth]);
+    run.check(scrollWidth > innerWidth ? [`horizontal overflow: the page is ${scrollWidth} px wide in a ${innerWidth} px viewport`] : []);
+  }
+  const violations = await axeDefaultRules(page);
+  totals.axeViolations += violations.length;
+  totals.axeNodes += violations.reduce((n, v) => n + v.nodes.length, 0);
+  run.check(violations.map((v) => `axe ${v.id} (${v.impact ?? '?'}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('; ')}${v.nodes.length > 3 ? ` (+${v.nodes.length - 3} more)` : ''}`));
 }
 
 describe('the built site, page by page', () => {

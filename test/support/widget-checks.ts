@@ -111,7 +111,8 @@ export const INTERACTIONS: Readonly<Record<string, Interaction>> = {
  * for an untranslated English UI string. Before words are compared:
  * - code, key caps, preformatted text, text areas, hex grids and anything marked translate="no"
  *   (the HTML way to say "data, not prose": topic names, client ids, payloads) are left out;
- * - URLs, spec rule ids (MQTT-3.3.2-2), 0x… numbers and numbers with a unit (250 ms, 10 s, 4 kB)
+ * - URLs, anything with a slash (topic names and filters such as home/front-door/unlock, site
+ *   paths), spec rule ids (MQTT-3.3.2-2), 0x… numbers and numbers with a unit (250 ms, 10 s, 4 kB)
  *   are removed.
  * Then each remaining Latin word (or phrase, matched first) must be one of these.
  */
@@ -140,7 +141,7 @@ const ALLOWED_PHRASES = [...ZH_ALLOWED_LATIN.names, ...ZH_ALLOWED_LATIN.packets,
 
 const REMOVED_PATTERNS: readonly RegExp[] = [
   /\b(?:https?|wss?|mqtts?|tcp):\/\/\S+/g,
-  /(?:^|\s)\/[\w./-]*/g, // site paths such as /tools/broker-lab/
+  /[^\s"“”'‘’()（）]*\/[^\s"“”'‘’()（）]*/g, // anything with a slash: topics (home/front-door/unlock), filters, site paths
   /\bMQTT-\d+(?:\.\d+)+(?:-\d+)?\b/g,
   /\b0x[0-9a-f]+\b/gi,
   /\b\d+(?:[.,]\d+)*\s?(?:ms|s|min|h|kB|KB|MB|KiB|MiB|B|bit|bits)\b/g,
