@@ -16,6 +16,7 @@ import {
   REASON_CODES,
   RESERVED_FLAGS,
   reservedFlagsRule,
+  type CodecMessage,
   type FieldSpan,
   type Packet,
   type PacketType,
@@ -23,8 +24,6 @@ import {
   type WireType,
 } from '../../mqtt/codec/index.ts';
 import { packetPart, type PacketPart } from '../../mqtt/codec/packet-parts.ts';
-// The codec labels fields with catalogue messages; this table keeps English until it takes a language.
-import { english } from '../i18n/codec-text.ts';
 
 export const PACKET_ORDER: ReadonlyArray<PacketType> = [
   'CONNECT', 'CONNACK', 'PUBLISH', 'PUBACK', 'PUBREC', 'PUBREL', 'PUBCOMP', 'SUBSCRIBE', 'SUBACK',
@@ -59,11 +58,11 @@ export interface ReferenceField {
   offset: number;
   length: number;
   path: string;
-  label: string;
+  label: CodecMessage;
   part: PacketPart;
   hex: string;
   value: string | number | boolean | null;
-  bits: ReadonlyArray<{ label: string; mask: number; shift: number; value: number; meaning?: string }>;
+  bits: ReadonlyArray<{ label: CodecMessage; mask: number; shift: number; value: number; meaning?: CodecMessage }>;
 }
 
 export interface ReferenceFlagBit {
@@ -110,7 +109,7 @@ export interface PacketReference {
 export interface LayoutRow {
   /** The path with array indexes generalised: `properties[n].id`. */
   path: string;
-  label: string;
+  label: CodecMessage;
   part: PacketPart;
   /** Byte length; `null` when it varies with the content, 'vbi' for a variable byte integer (1–4). */
   length: number | null | 'vbi';
@@ -192,11 +191,11 @@ function fieldsOf(bytes: Uint8Array, version: ProtocolVersion, type: PacketType)
     offset: span.offset,
     length: span.length,
     path: span.path,
-    label: english(span.label),
+    label: span.label,
     part: packetPart(span.path, type),
     hex: toHex(bytes.subarray(span.offset, span.offset + span.length)),
     value: span.value,
-    bits: (span.bits ?? []).map((b) => ({ label: english(b.label), mask: b.mask, shift: b.shift, value: b.value, meaning: b.meaning && english(b.meaning) })),
+    bits: (span.bits ?? []).map((b) => ({ label: b.label, mask: b.mask, shift: b.shift, value: b.value, meaning: b.meaning })),
   }));
 }
 
@@ -216,8 +215,7 @@ function layoutFrom(examples: ReadonlyArray<ReferenceExample>): LayoutRow[] {
     for (const field of example.fields) {
       const path = generalise(field.path);
       if (rows.has(path)) continue;
-      // A property row names the kind of field, not the example's property.
-      const label = /properties\[n\]\.id$/.test(path) ? 'Property identifier' : /properties\[n\]\.value$/.test(path) ? 'Property value' : field.label;
+      const label = field.label;
       // Remaining Length and Property Length are variable byte integers (1–4 bytes); a property
       // identifier is one too, but every identifier defined so far fits in one byte (5.0 §2.2.2.2).
       const length = path === 'fixedHeader.remainingLength' || path.endsWith('properties.length') ? 'vbi'
