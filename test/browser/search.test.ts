@@ -39,6 +39,28 @@ async function search(home: string, term: string | null): Promise<Hit[]> {
 const REACT_ANCHOR = /#(?:_r|«r|%C2%ABr|:r)/i;
 
 describe('site search (Pagefind) in Chromium', () => {
+  it('opens from the search button (named "Search" by its own text) and lists each matching page once', async () => {
+    const page = await site.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    try {
+      await page.goto(site.url + '/');
+      const button = page.getByRole('button', { name: 'Search', exact: true });
+      await expect.poll(() => button.isEnabled(), { timeout: 30_000 }).toBe(true);
+      await button.click();
+      const input = page.locator('#starlight__search input');
+      await input.waitFor({ timeout: 30_000 });
+      await input.fill('retained');
+      const links = page.locator('#starlight__search .pagefind-ui__result-link');
+      await expect.poll(() => links.count(), { timeout: 30_000 }).toBeGreaterThan(0);
+      const hrefs = await links.evaluateAll((els) => els.map((a) => a.getAttribute('href') ?? ''));
+      expect(hrefs).toContain('/guides/retained-messages/');
+      expect(hrefs.filter((h) => REACT_ANCHOR.test(h) || h.endsWith('#_top'))).toEqual([]);
+      const pageLinks = await page.locator('#starlight__search .pagefind-ui__result > .pagefind-ui__result-inner > .pagefind-ui__result-title .pagefind-ui__result-link').evaluateAll((els) => els.map((a) => a.getAttribute('href')));
+      expect(new Set(pageLinks).size).toBe(pageLinks.length);
+    } finally {
+      await page.close();
+    }
+  });
+
   for (const [lang, home] of [['English', '/'], ['Chinese', '/zh-cn/']] as const) {
     it(`indexes every ${lang} content page once, with no widget-internal anchors and no "#_top" duplicate`, async () => {
       const hits = await search(home, null);
