@@ -88,7 +88,7 @@ export default function CaptureView({ lang, onOpenPacket }: CaptureViewProps) {
           aria-label={t('capture.pick')}
           onChange={(e) => { const f = e.target.files?.[0]; if (f !== undefined) open(f); e.target.value = ''; }}
         />
-        <span>{t('capture.drop')}</span>
+        <span>{t('capture.drop')} <code>.pcap</code> <code>.pcapng</code></span>
         <span className="mqtt-pw__note">{t('capture.privacy')}</span>
       </div>
 

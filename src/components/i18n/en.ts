@@ -1306,9 +1306,9 @@ export const EN = {
 
   // == capture (pcap / pcapng reader) ==
   'capture.title': 'Open a capture',
-  'capture.intro': 'Read a .pcap or .pcapng file from Wireshark, tcpdump or tshark: every MQTT connection in it (TCP or WebSocket, any port), each as a sequence diagram with its real timestamps.',
+  'capture.intro': 'Read a capture file from Wireshark, tcpdump or tshark: every MQTT connection in it (TCP or WebSocket, any port), each as a sequence diagram with its real timestamps.',
   'capture.pick': 'Open a capture…',
-  'capture.drop': 'or drop a .pcap / .pcapng file here',
+  'capture.drop': 'or drop a capture file here:',
   'capture.privacy': 'The file is read in your browser; nothing is uploaded.',
   'capture.reading': 'Reading {name}: {percent}%',
   'capture.cancel': 'Cancel',

@@ -1307,9 +1307,9 @@ export const ZH_CN: Readonly<Record<CatalogueKey, string>> = {
 
   // == capture (pcap / pcapng reader) ==
   'capture.title': '打开抓包文件',
-  'capture.intro': '读取 Wireshark、tcpdump 或 tshark 保存的 .pcap / .pcapng 文件：列出其中每一条 MQTT 连接（TCP 或 WebSocket，任意端口），并按真实时间戳画出时序图。',
+  'capture.intro': '读取 Wireshark、tcpdump 或 tshark 保存的抓包文件：列出其中每一条 MQTT 连接（TCP 或 WebSocket，任意端口），并按真实时间戳画出时序图。',
   'capture.pick': '打开抓包文件…',
-  'capture.drop': '或把 .pcap / .pcapng 文件拖到这里',
+  'capture.drop': '或把抓包文件拖到这里：',
   'capture.privacy': '文件只在浏览器中读取，不会上传。',
   'capture.reading': '正在读取 {name}：{percent}%',
   'capture.cancel': '取消',
