@@ -15,6 +15,12 @@ import { compare, SCENARIOS } from './compare.ts';
 import { translate, translator, type Translate } from '../i18n/catalogue.ts';
 import type { Lang } from '../i18n/lang.ts';
 import RemainingLengthTable from '../shared/remaining-length-table.tsx';
+import VersionSelect from '../shared/version-select.tsx';
+import { useUrlHash } from '../shared/use-url-hash.ts';
+import type { VersionChoice } from '../shared/version.ts';
+
+/** The builder makes 3.1.1 and 5.0 packets (a 3.1 CONNECT is only decoded). */
+const BUILDER_VERSIONS: ReadonlyArray<VersionChoice> = ['3.1.1', '5.0'];
 import { hex0x, hexSpaced } from '../shared/hex.ts';
 import PacketView from '../shared/annotated-packet/annotated-packet.tsx';
 import { fieldMeanings, layoutPacket } from '../shared/annotated-packet/annotated-packet-model.ts';
@@ -37,7 +43,6 @@ export default function PacketBuilder({ lang = 'en' }: PacketBuilderProps) {
   const [linkProblems, setLinkProblems] = useState<BuilderMessage[]>([]);
   const [share, setShare] = useState<{ text: string; url?: string } | null>(null);
   const interacted = useRef(false);
-  const lastHash = useRef('');
   const result = useMemo(() => build(state), [state]);
   /** Set once hydrated: the server-rendered HTML is inert until then (tests wait for it). */
   const [ready, setReady] = useState(false);
@@ -49,27 +54,18 @@ export default function PacketBuilder({ lang = 'en' }: PacketBuilderProps) {
     setState(next);
   }, []);
 
-  useEffect(() => {
-    const apply = () => {
-      const { state: fromLink, problems } = parseBuilderHash(window.location.hash);
-      setLinkProblems(problems);
-      if (fromLink) setState(fromLink);
-    };
-    if (window.location.hash !== '') apply();
-    const onHash = () => { if (window.location.hash !== lastHash.current) apply(); };
-    window.addEventListener('hashchange', onHash);
-    return () => window.removeEventListener('hashchange', onHash);
-  }, []);
+  const writeHash = useUrlHash((hash) => {
+    const { state: fromLink, problems } = parseBuilderHash(hash);
+    setLinkProblems(problems);
+    if (fromLink) setState(fromLink);
+  });
 
   // The URL follows the form once the reader has changed something.
   useEffect(() => {
     if (!interacted.current) return;
     const h = encodeBuilderHash(state);
-    if ('hash' in h && h.hash !== window.location.hash) {
-      lastHash.current = h.hash;
-      history.replaceState(history.state, '', h.hash);
-    }
-  }, [state]);
+    if ('hash' in h) writeHash(h.hash);
+  }, [state, writeHash]);
 
   const errorsByField = useMemo(() => {
     const map = new Map<string, FieldError[]>();
@@ -103,15 +99,8 @@ export default function PacketBuilder({ lang = 'en' }: PacketBuilderProps) {
         <div className="mqtt-pw__problem" role="alert" data-testid="pb-link-problem">{linkProblems.map((p, i) => <p key={i}>{tr(p)}</p>)}</div>
       )}
       <div className="mqtt-pw__controls">
-        <fieldset className="mqtt-pb__versions">
-          <legend>{t('builder.version')}</legend>
-          {([4, 5] as const).map((v) => (
-            <label key={v} className="mqtt-pb__check">
-              <input type="radio" name={`${id}-version`} value={v} checked={state.version === v} onChange={() => update((s) => setVersion(s, v))} data-testid={`pb-version-${v}`} />
-              {v === 5 ? '5.0' : '3.1.1'}
-            </label>
-          ))}
-        </fieldset>
+        <VersionSelect id={`${id}-version`} lang={lang} value={state.version === 5 ? '5.0' : '3.1.1'} choices={BUILDER_VERSIONS} testId="pb-version"
+          onChange={(choice) => update((s) => setVersion(s, choice === '5.0' ? 5 : 4))} />
         <label htmlFor={`${id}-type`}>{t('builder.type')}</label>
         <select id={`${id}-type`} value={state.type} onChange={(e) => update((s) => setType(s, e.target.value as PacketType))} data-testid="pb-type">
           {typesFor(state.version).map((type) => <option key={type} value={type}>{type}</option>)}
@@ -489,7 +478,7 @@ function HeaderBitsPanel({ ctx, result }: { ctx: FormContext; result: BuildResul
     <section className="mqtt-pb__section" aria-labelledby={`${ctx.id}-fh-title`} data-testid="pb-header-bits">
       <h3 id={`${ctx.id}-fh-title`}>{t('builder.fixedHeader')}</h3>
       <p className="mqtt-pw__help">{t('builder.fixedHeaderHelp')}</p>
-      <div className="mqtt-pb__scroll">
+      <div className="mqtt-pb__scroll" tabIndex={0}>
         <table className="mqtt-pb__header-bits">
           <thead>
             <tr>{bits.map((b) => <th key={b.bit} scope="col"><span className="mqtt-pw-sr">{t('builder.bit')} </span>{b.bit}</th>)}</tr>

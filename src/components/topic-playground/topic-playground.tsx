@@ -1,9 +1,12 @@
 import { useCallback, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { translator } from '../i18n/catalogue.ts';
+import VersionSelect from '../shared/version-select.tsx';
+import { useUrlHash } from '../shared/use-url-hash.ts';
+import type { VersionChoice } from '../shared/version.ts';
 import {
   MAX_CHARS, MAX_FILTERS, MAX_NAMES,
   addEntry, buildView, clip, describeLinkError, initialState, parse, removeEntry, select, serialize, setEntry, setVersion, visibleText,
-  type Cell, type EntryKind, type EntryView, type Lang, type PlaygroundState, type Version,
+  type Cell, type EntryKind, type EntryView, type Lang, type PlaygroundState,
 } from './topic-playground-model.ts';
 
 export interface TopicPlaygroundProps {
@@ -14,6 +17,9 @@ export interface TopicPlaygroundProps {
   /** Read and write the state in the URL hash (the tool page and embeds); off for inline tutorial copies. */
   syncUrl?: boolean;
 }
+
+/** Topic rules differ between these two (3.1 shares 3.1.1's). */
+const PLAYGROUND_VERSIONS: ReadonlyArray<VersionChoice> = ['3.1.1', '5.0'];
 
 /** How many problems an entry lists before summing up the rest. */
 const SHOWN_PROBLEMS = 3;
@@ -28,28 +34,19 @@ export default function TopicPlayground({ lang = 'en', preset, syncUrl = true }:
   const [focus, setFocus] = useState<Cell>(() => state.selected ?? { filter: 0, name: 0 });
   const table = useRef<HTMLTableElement>(null);
 
-  // Read the URL on mount (the island renders the examples first, then the link's state), and
-  // whenever the reader edits the hash by hand.
-  useEffect(() => {
-    if (!syncUrl) return;
-    const read = () => {
-      const hash = window.location.hash;
-      if (hash.length <= 1) return;
-      const parsed = parse(hash);
-      setState(parsed.state);
-      setLinkError(parsed.ok ? null : describeLinkError(parsed.error, language));
-      if (parsed.state.selected !== null) setFocus(parsed.state.selected);
-    };
-    read();
-    window.addEventListener('hashchange', read);
-    return () => window.removeEventListener('hashchange', read);
-  }, [syncUrl, language]);
+  // Read the URL once hydrated (the island renders the examples first, then the link's state), and
+  // whenever the reader edits the hash by hand; inline copies on a guide leave the URL alone.
+  const writeHash = useUrlHash((hash) => {
+    if (!syncUrl || hash.length <= 1) return;
+    const parsed = parse(hash);
+    setState(parsed.state);
+    setLinkError(parsed.ok ? null : describeLinkError(parsed.error, language));
+    if (parsed.state.selected !== null) setFocus(parsed.state.selected);
+  });
 
   useEffect(() => {
-    if (!syncUrl) return;
-    const hash = `#${serialize(state)}`;
-    if (window.location.hash !== hash) window.history.replaceState(null, '', hash);
-  }, [state, syncUrl]);
+    if (syncUrl) writeHash(`#${serialize(state)}`);
+  }, [state, syncUrl, writeHash]);
 
   const view = useMemo(() => buildView(state, language), [state, language]);
   const shown = (text: string) => (text === '' ? t('topics.ui.empty') : visibleText(text));
@@ -172,16 +169,11 @@ export default function TopicPlayground({ lang = 'en', preset, syncUrl = true }:
           <button type="button" onClick={() => setLinkError(null)}>{t('topics.ui.dismiss')}</button>
         </div>
       )}
-      <fieldset className="mqtt-tp__version">
-        <legend>{t('topics.ui.version')}</legend>
-        {([4, 5] as Version[]).map((v) => (
-          <label key={v}>
-            <input type="radio" name={`${id}-version`} value={v} checked={state.version === v} onChange={() => edit((s) => setVersion(s, v))} data-testid={`version-${v}`} />
-            {v === 4 ? '3.1.1' : '5.0'}
-          </label>
-        ))}
+      <div className="mqtt-tp__version">
+        <VersionSelect id={`${id}-version`} lang={language} value={state.version === 4 ? '3.1.1' : '5.0'} choices={PLAYGROUND_VERSIONS} testId="tp-version"
+          onChange={(choice) => edit((s) => setVersion(s, choice === '3.1.1' ? 4 : 5))} />
         <span className="mqtt-tp__note">{t('topics.ui.versionHelp')}</span>
-      </fieldset>
+      </div>
 
       <div className="mqtt-tp__lists">
         {entryList('filters', view.filters)}
