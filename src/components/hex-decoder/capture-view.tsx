@@ -223,7 +223,7 @@ function Diagram({ connection: c, t, selected, onChoose }: { connection: ViewCon
               const p = r.packet;
               return (
                 <div role="listitem" key={`p${p.index}`} style={{ top, height: ROW }} className={`mqtt-cap__msg mqtt-cap__msg--${p.side}${p.malformed ? ' mqtt-cap__msg--bad' : ''}${selected === p.index ? ' mqtt-cap__msg--chosen' : ''}`}>
-                  <span className="mqtt-cap__time" title={`${p.clock} UTC · ${t('capture.frame', { n: p.frame })}`}>{t('capture.time', { s: seconds(p.time) })}</span>
+                  <span className="mqtt-cap__time" title={t('capture.clock', { clock: p.clock, n: String(p.frame) })}>{t('capture.time', { s: seconds(p.time) })}</span>
                   <button type="button" className="mqtt-cap__arrow" onClick={() => onChoose(p)} aria-pressed={selected === p.index} data-testid="capture-packet" data-type={p.type}>
                     <span aria-hidden="true">{p.side === 'c2b' ? '→' : '←'}</span> {packetLabel(p, t)}
                   </button>

@@ -1342,6 +1342,7 @@ export const EN = {
   'capture.broker': 'Broker',
   'capture.time': '+{s} s',
   'capture.frame': 'frame {n}',
+  'capture.clock': '{clock} UTC, frame {n}',
   'capture.topic': 'topic {topic}',
   'capture.packetId': 'id {id}',
   'capture.payload': '{n, plural, one {# byte} other {# bytes}}',

@@ -1343,6 +1343,7 @@ export const ZH_CN: Readonly<Record<CatalogueKey, string>> = {
   'capture.broker': 'Broker',
   'capture.time': '+{s} 秒',
   'capture.frame': '第 {n} 帧',
+  'capture.clock': '{clock}（协调世界时），第 {n} 帧',
   'capture.topic': '主题 {topic}',
   'capture.packetId': '报文标识符 {id}',
   'capture.payload': '{n} 字节',
