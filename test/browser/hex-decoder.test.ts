@@ -32,7 +32,7 @@ describe('the hex decoder page', () => {
       '0000   10 1a 00 04 4d 51 54 54 04 02 00 3c 00 0e 6d 6f   ....MQTT...<..mo',
       '0010   73 71 5f 70 75 62 5f 31 32 33 34 35               sq_pub_12345',
     ].join('\n'));
-    await expect.poll(() => status(page).textContent()).toContain('Decoded 1 packet(s), 28 bytes, as MQTT 3.1.1.');
+    await expect.poll(() => status(page).textContent()).toContain('Decoded 1 packet, 28 bytes, as MQTT 3.1.1.');
     expect(await status(page).textContent()).toContain('Wireshark');
     const tree = page.getByRole('tree', { name: 'Packet fields' });
     expect(await tree.locator('[data-path="clientId"]').textContent()).toContain('"mosq_pub_12345"');
@@ -48,7 +48,7 @@ describe('the hex decoder page', () => {
 
   it('lights up a field’s bytes when the field is hovered, and selects the field of a hovered byte', async () => {
     const page = await open('/tools/hex-decoder/#example=connect-will');
-    await expect.poll(() => status(page).textContent()).toContain('Decoded 1 packet(s), 73 bytes');
+    await expect.poll(() => status(page).textContent()).toContain('Decoded 1 packet, 73 bytes');
     await page.locator('[role="tree"] [data-path="clientId"]').hover();
     const lit = await page.locator('.mqtt-pv__byte--hover').evaluateAll((cells) => cells.map((c) => Number(c.getAttribute('data-offset'))));
     expect(lit).toEqual([12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22]);
@@ -213,6 +213,44 @@ describe('the hex decoder page', () => {
     await expect.poll(() => page.locator('.mqtt-pv__grid').getAttribute('data-bytes-per-row')).toBe('8');
     await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
     await page.close();
+  });
+
+  it('labels the hex grid rows with hex offsets: 0000, 0010, 0020', async () => {
+    const page = await open('/tools/hex-decoder/#example=connect-will');
+    await expect.poll(() => page.locator('.mqtt-pv__offset').allTextContents()).toEqual(['0000', '0010', '0020', '0030', '0040']);
+    await page.close();
+  });
+
+  it('decodes a 5.0 CONNECT whose remaining length is 3 too large, and says so', async () => {
+    const page = await open('/tools/hex-decoder/');
+    // Remaining length 0x1f where the 28 bytes after the fixed header are the whole CONNECT (0x1c).
+    await paste(page, '10 1f 00 04 4d 51 54 54 05 02 00 3c 00 00 0f 63 6c 69 65 6e 74 2d 30 30 30 30 30 30 30 31');
+    await expect.poll(() => page.getByTestId('hd-too-large').textContent()).toContain('Or the remaining length is 3 bytes too large');
+    expect(await page.getByTestId('hd-incomplete').textContent()).toContain('at least 3 more needed');
+    expect(await page.getByRole('tree').locator('[data-path="clientId"]').textContent()).toContain('"client-00000001"');
+    await page.close();
+  });
+
+  it('says what unreadable text is once, not twice', async () => {
+    const page = await open('/tools/hex-decoder/');
+    await paste(page, 'zz not hex at all');
+    await expect.poll(() => page.getByTestId('hd-input-error').count()).toBe(1);
+    const reason = (await page.getByTestId('hd-input-error').locator('p').nth(1).textContent())!;
+    expect(reason.length).toBeGreaterThan(5);
+    const whole = (await page.getByTestId('hex-decoder').textContent())!;
+    expect(whole.split(reason).length - 1).toBe(1);
+    await page.close();
+  });
+
+  it('shows the result without scrolling in a 600×500 embed', async () => {
+    for (const path of ['/embed/hex-decoder/#example=qos2', '/zh-cn/embed/hex-decoder/#example=qos2']) {
+      const page = await open(path, { width: 600, height: 500 });
+      await expect.poll(() => page.locator('.mqtt-hd__seq-row').count()).toBeGreaterThan(0);
+      const bottom = async (selector: string) => page.locator(selector).first().evaluate((el) => el.getBoundingClientRect().bottom);
+      expect(await bottom('[data-testid="hd-status"]')).toBeLessThanOrEqual(500);
+      expect(await bottom('.mqtt-hd__seq-row')).toBeLessThanOrEqual(500);
+      await page.close();
+    }
   });
 
   it('speaks Chinese on the Chinese page and in the Chinese embed', async () => {
