@@ -94,6 +94,8 @@ export function brokenLinks(page: BuiltPage, dist = DIST): string[] {
     const target = fileFor(url.pathname, dist);
     if (target === null) { problems.push(`<${tag} href="${href}">: no file in dist/ for ${url.pathname}`); continue; }
     if (url.hash.length <= 1 || !target.endsWith('.html')) continue;
+    // Widgets keep their state in the hash as key=value pairs (#hex=30…&v=5.0): state, not an anchor.
+    if (/^#[\w-]+=/.test(url.hash)) continue;
     let id: string;
     try { id = decodeURIComponent(url.hash.slice(1)); } catch { problems.push(`<${tag} href="${href}">: the fragment is not valid percent-encoding`); continue; }
     if (!idsOf(target).has(id)) problems.push(`<${tag} href="${href}">: no element with id "${id}" on ${urlPathOf(target, dist)}`);

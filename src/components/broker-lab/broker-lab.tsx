@@ -209,7 +209,7 @@ export default function BrokerLab({
         </fieldset>
       )}
 
-      <section className="mqtt-lab__panel mqtt-lab__experiment" aria-labelledby={`${id}-exp`}>
+      <section className="mqtt-lab__panel mqtt-lab__experiment" role="group" aria-labelledby={`${id}-exp`}>
         <h3 id={`${id}-exp`}>{t('lab.experiment')}: {say(experimentTitle(def.id))}</h3>
         {remote ? <p className="mqtt-lab__note">{t('lab.experimentsOnlyInBrowser')}</p> : (
           <>
@@ -278,7 +278,7 @@ export default function BrokerLab({
       {view === null ? <p className="mqtt-lab__muted" aria-live="polite">{t('lab.loading')}</p> : (
         <>
           <ClockBar view={view} lab={lab!} t={t} lang={lang} disabled={running || pending > 0} act={act} />
-          <section className="mqtt-lab__clients" aria-labelledby={`${id}-clients`}>
+          <section className="mqtt-lab__clients" role="group" aria-labelledby={`${id}-clients`}>
             <div className="mqtt-lab__toolbar">
               <h3 id={`${id}-clients`}>{t('lab.clients')}</h3>
               <button type="button" onClick={() => act(null, () => lab!.addClient())} disabled={running || view.clients.length >= 6} data-testid="add-client">{t('lab.addClient')}</button>
@@ -313,7 +313,7 @@ function ClockBar({ view, lab, t, lang, disabled, act }: { view: LabView; lab: L
   }
   const deadline = view.nextDeadline;
   return (
-    <section className="mqtt-lab__clock" aria-labelledby={`${id}-h`} data-testid="clock">
+    <section className="mqtt-lab__clock" role="group" aria-labelledby={`${id}-h`} data-testid="clock">
       <h3 id={`${id}-h`} className="mqtt-lab__clock-title">{t('lab.clock')}</h3>
       <span>{t('lab.timeNow')}: <strong data-testid="clock-time">{formatTime(view.time, lang)}</strong></span>
       <span className="mqtt-lab__toolbar" role="group" aria-label={t('lab.clock')}>

@@ -53,7 +53,7 @@ export function ClientCard({ client, lab, t, lang, busy, canRemove, topicRoot, a
 
   const statusText = `${t(`lab.status.${client.status}` as CatalogueKey)}${online && !client.pinging ? `, ${t('lab.silent')}` : ''}`;
   return (
-    <section className={`mqtt-lab__client mqtt-lab__client--${client.status}`} aria-labelledby={`${id}-h`} data-testid={`client-${client.label}`}>
+    <section className={`mqtt-lab__client mqtt-lab__client--${client.status}`} role="group" aria-labelledby={`${id}-h`} data-testid={`client-${client.label}`}>
       <header className="mqtt-lab__client-head">
         <h4 id={`${id}-h`}>
           <span className="mqtt-lab__badge" aria-hidden="true">{client.label}</span>

@@ -17,7 +17,7 @@ export interface InspectorProps {
 export function Inspector({ snapshot, time, t, lang }: InspectorProps) {
   const id = useId();
   return (
-    <section className="mqtt-lab__panel" aria-labelledby={`${id}-h`} data-testid="inspector">
+    <section className="mqtt-lab__panel" role="group" aria-labelledby={`${id}-h`} data-testid="inspector">
       <h3 id={`${id}-h`}>{t('lab.inspector')}</h3>
       {snapshot === null ? <p className="mqtt-lab__muted" data-testid="inspector-unavailable">{t('lab.inspectorUnavailable')}</p> : <Contents snapshot={snapshot} time={time} t={t} lang={lang} />}
     </section>
@@ -33,7 +33,7 @@ function Contents({ snapshot, time, t, lang }: { snapshot: BrokerSnapshot; time:
     <>
       <h4>{t('lab.sessions')}</h4>
       {snapshot.sessions.length === 0 ? <p className="mqtt-lab__muted">{t('lab.noSessions')}</p> : (
-        <div className="mqtt-lab__table-scroll" tabIndex={0} role="region" aria-label={t('lab.sessions')}>
+        <div className="mqtt-lab__table-scroll" tabIndex={0} role="group" aria-label={t('lab.sessions')}>
           <table className="mqtt-lab__sessions" role="table" data-testid="sessions">
             <thead>
               <tr role="row">

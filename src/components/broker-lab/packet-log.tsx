@@ -47,7 +47,7 @@ export function PacketLog({ log, labels, t, lang, decoderPath, remote }: PacketL
         <button type="button" className="mqtt-lab__small" onClick={() => setClearedAt(log[log.length - 1]?.seq ?? 0)}>{t('lab.clearLog')}</button>
       </div>
       <div
-        className="mqtt-lab__log-scroll" ref={scroller} tabIndex={0} role="region" aria-label={t('lab.log')}
+        className="mqtt-lab__log-scroll" ref={scroller} tabIndex={0} role="group" aria-label={t('lab.log')}
         onScroll={(e) => { const el = e.currentTarget; stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 24; }}
       >
         {rows.length === 0 ? <p className="mqtt-lab__muted">{t('lab.emptyLog')}</p> : (

@@ -63,7 +63,7 @@ export default function QuickDecode({ lang = 'en', initial = EXAMPLE }: QuickDec
         {result.packets.map((packet) => (
           <section key={packet.offset} aria-label={packet.title} className="mqtt-quick-decode__packet">
             <h3>{packet.title}</h3>
-            <div className="mqtt-quick-decode__scroll">
+            <div className="mqtt-quick-decode__scroll" tabIndex={0}>
               <table>
                 <thead>
                   <tr><th scope="col">{t('packet.offset')}</th><th scope="col">{t('packet.bytes')}</th><th scope="col">{t('packet.field')}</th><th scope="col">{t('packet.value')}</th></tr>

@@ -19,7 +19,7 @@ export interface RemainingLengthTableProps {
 export default function RemainingLengthTable({ lang, steps, className }: RemainingLengthTableProps) {
   const t = translator(lang);
   return (
-    <div className="mqtt-rlt__scroll">
+    <div className="mqtt-rlt__scroll" tabIndex={0}>
       <table className={`mqtt-rlt${className ? ` ${className}` : ''}`} data-testid="rl-table">
         <thead>
           <tr>
