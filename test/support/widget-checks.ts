@@ -132,11 +132,18 @@ export const ZH_ALLOWED_LATIN = {
     'Server Reference', 'Reason String', 'Maximum QoS', 'Retain Available', 'Wildcard Subscription Available', 'Subscription Identifiers Available',
     'Subscription Identifier Available', 'Shared Subscription Available', 'cleanSession', 'keepalive', 'clientId',
   ],
+  /** Keys named on the keyboard, which Chinese keyboards label in English too. */
+  keys: ['Page Up', 'Page Down', 'PgUp', 'PgDn', 'Home', 'End', 'Enter', 'Esc', 'Tab', 'Space', 'Shift'],
+  /**
+   * Data, not UI: the client ids, topic levels and payloads of the widgets' built-in examples
+   * (the animator's two clients, the lab's experiments), shown as the values they are.
+   */
+  data: ['publisher', 'subscriber', 'hello', 'lab', 'news', 'pub', 'sub', 'mosq', 'SYS', 'home', 'sensor', 'kitchen', 'temperature'],
   /** Units next to numbers when not attached to one. */
   units: ['ms', 's', 'min', 'h', 'B', 'kB', 'KB', 'MB', 'KiB', 'MiB', 'bit', 'bits'],
 } as const;
 
-const ALLOWED_PHRASES = [...ZH_ALLOWED_LATIN.names, ...ZH_ALLOWED_LATIN.packets, ...ZH_ALLOWED_LATIN.fields, ...ZH_ALLOWED_LATIN.units]
+const ALLOWED_PHRASES = [...ZH_ALLOWED_LATIN.names, ...ZH_ALLOWED_LATIN.packets, ...ZH_ALLOWED_LATIN.fields, ...ZH_ALLOWED_LATIN.keys, ...ZH_ALLOWED_LATIN.data, ...ZH_ALLOWED_LATIN.units]
   .sort((a, b) => b.length - a.length);
 
 const REMOVED_PATTERNS: readonly RegExp[] = [
@@ -157,7 +164,8 @@ export function disallowedLatin(text: string): string[] {
   rest = rest.replace(PHRASE, ' ');
   const words = rest.match(/[A-Za-z][A-Za-z0-9]*(?:['’][a-z]+)?/g) ?? [];
   // Hex bytes and digits-with-letters tokens (c0, 1a, 3f2e) are data, not words.
-  return words.filter((w) => !/^[0-9a-f]{1,2}$/i.test(w) && !(/\d/.test(w) && /^[0-9a-f]+$/i.test(w)));
+  // A single letter is a key name or a label (D、U、L as shortcuts; client A and B), not a word.
+  return words.filter((w) => w.length > 1 && !/^[0-9a-f]{1,2}$/i.test(w) && !(/\d/.test(w) && /^[0-9a-f]+$/i.test(w)));
 }
 
 /** Elements whose text is code or data, not UI prose. */

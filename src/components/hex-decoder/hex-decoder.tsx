@@ -19,6 +19,7 @@ import { toHex } from '../../input/index.ts';
 import { decodedDetail, emitEmbedEvent } from '../shared/embed/events.ts';
 import { hasKey, say, translator, type CatalogueKey, type Translate } from '../i18n/catalogue.ts';
 import { codecText } from '../i18n/codec-text.ts';
+import { translate } from '../i18n/catalogue.ts';
 import type { Lang } from '../i18n/lang.ts';
 
 export interface HexDecoderProps {
@@ -238,7 +239,7 @@ export default function HexDecoder({ lang = 'en', builderPath = '/tools/packet-b
         {busy === null && result.status === 'decoded' && (
           <>
             <p className="mqtt-pw__note">{tr(result.versionReason)}{result.versionDetail && ` ${codecText(lang, result.versionDetail)}.`}</p>
-            <p className="mqtt-pw__note">{t('decoder.readAs', { description: result.description })}</p>
+            <p className="mqtt-pw__note">{t('decoder.readAs', { description: translate(lang, `decoder.inputFormat.${result.format}`) })}</p>
             {result.warnings.map((w) => <p key={w} className="mqtt-pw__note">{w}</p>)}
           </>
         )}

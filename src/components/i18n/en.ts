@@ -312,6 +312,16 @@ export const EN = {
   'decoder.statusInputError': 'The text is not bytes the decoder can read; the reason is below.',
   'decoder.orTooLarge': 'Or the remaining length is {n, plural, one {# byte} other {# bytes}} too large: the bytes present form a complete {type}, decoded below.',
   'decoder.orTooLargeShort': 'or the remaining length is {n} too large',
+  'decoder.inputFormat.hex': 'hex digits',
+  'decoder.inputFormat.hex-0x': '0x-prefixed hex bytes',
+  'decoder.inputFormat.hex-escaped': 'escaped bytes (\\x41 …)',
+  'decoder.inputFormat.c-array': 'a C array of bytes',
+  'decoder.inputFormat.wireshark-dump': 'a Wireshark hex dump (offset and ASCII columns ignored)',
+  'decoder.inputFormat.tcpdump-x': 'a tcpdump -x / -X hex dump (offset and ASCII columns ignored)',
+  'decoder.inputFormat.xxd': 'an xxd / hexdump -C dump (offset and ASCII columns ignored)',
+  'decoder.inputFormat.base64': 'base64',
+  'decoder.inputFormat.bytes': 'raw bytes',
+  'decoder.inputFormat.empty': 'empty input',
   // == end decoder ==
 
   // == builder (packet builder) ==

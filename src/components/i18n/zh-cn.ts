@@ -313,6 +313,16 @@ export const ZH_CN: Readonly<Record<CatalogueKey, string>> = {
   'decoder.statusInputError': '这段文本无法读成字节，原因见下方。',
   'decoder.orTooLarge': '或者剩余长度多写了 {n} 字节：现有字节已构成一个完整的 {type}，字段见下方。',
   'decoder.orTooLargeShort': '或剩余长度多了 {n}',
+  'decoder.inputFormat.hex': '十六进制数字',
+  'decoder.inputFormat.hex-0x': '带 0x 前缀的十六进制字节',
+  'decoder.inputFormat.hex-escaped': '转义字节（\\x41 这类写法）',
+  'decoder.inputFormat.c-array': 'C 语言字节数组',
+  'decoder.inputFormat.wireshark-dump': 'Wireshark 十六进制转储（忽略偏移列和 ASCII 列）',
+  'decoder.inputFormat.tcpdump-x': 'tcpdump -x / -X 十六进制转储（忽略偏移列和 ASCII 列）',
+  'decoder.inputFormat.xxd': 'xxd / hexdump -C 转储（忽略偏移列和 ASCII 列）',
+  'decoder.inputFormat.base64': 'Base64',
+  'decoder.inputFormat.bytes': '原始字节',
+  'decoder.inputFormat.empty': '空输入',
   // == end decoder ==
 
   // == builder (packet builder) ==
@@ -507,7 +517,7 @@ export const ZH_CN: Readonly<Record<CatalogueKey, string>> = {
   'packet.payloadTruncated': '共 {length} 字节，只以文本显示前 {limit} 字节。',
   'packet.payloadEmpty': '载荷为空（0 字节），MQTT 允许这样。',
   'packet.payloadHexMore': '……另有 {more} 字节',
-  'packet.hexGridHelp': '方向键逐字节移动；Page Up/Down 翻页；Home/End 到行首行尾。',
+  'packet.hexGridHelp': '方向键逐字节移动；Page Up / Page Down 翻页；Home / End 到行首行尾。',
   'packet.treeHelp': '方向键移动；右/左键展开或收起分组。',
   'packet.collapsed': '已收起',
   'packet.bitOne': '第 {bit} 位',

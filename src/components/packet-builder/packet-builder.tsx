@@ -23,6 +23,7 @@ import type { VersionChoice } from '../shared/version.ts';
 const BUILDER_VERSIONS: ReadonlyArray<VersionChoice> = ['3.1.1', '5.0'];
 import { hex0x, hexSpaced } from '../shared/hex.ts';
 import PacketView from '../shared/annotated-packet/annotated-packet.tsx';
+import { codecText } from '../i18n/codec-text.ts';
 import { fieldMeanings, layoutPacket } from '../shared/annotated-packet/annotated-packet-model.ts';
 import { formatNumber } from '../i18n/format.ts';
 import { GROUP_LABELS_ZH, PACKET_VIEW_EN, PACKET_VIEW_ZH } from '../shared/annotated-packet/legacy-labels.ts';
@@ -127,7 +128,7 @@ export default function PacketBuilder({ lang = 'en' }: PacketBuilderProps) {
             <section className="mqtt-pb__section" aria-labelledby={`${id}-bytes-title`}>
               <h3 id={`${id}-bytes-title`}>{t('builder.bytesTitle')}</h3>
               <p className="mqtt-pb__hex" data-testid="pb-hex"><code>{result.bytes.length <= 256 ? hexSpaced(result.bytes) : `${hexSpaced(result.bytes.subarray(0, 256))} …`}</code></p>
-              <BytesView result={result} state={state} pvLabels={pvLabels} groupLabels={groupLabels} idPrefix={`${id}-pv`} />
+              <BytesView result={result} state={state} pvLabels={pvLabels} groupLabels={groupLabels} lang={lang} idPrefix={`${id}-pv`} />
               <CopyPanel ctx={ctx} result={result} />
             </section>
           )}
@@ -138,9 +139,9 @@ export default function PacketBuilder({ lang = 'en' }: PacketBuilderProps) {
   );
 }
 
-function BytesView({ result, state, pvLabels, groupLabels, idPrefix }: { result: BuildResult; state: BuilderState; pvLabels: typeof PACKET_VIEW_EN; groupLabels: Readonly<Record<string, string>> | undefined; idPrefix: string }) {
+function BytesView({ result, state, pvLabels, groupLabels, lang, idPrefix }: { result: BuildResult; state: BuilderState; pvLabels: typeof PACKET_VIEW_EN; groupLabels: Readonly<Record<string, string>> | undefined; lang: Lang; idPrefix: string }) {
   const bytes = result.bytes!;
-  const layout = useMemo(() => layoutPacket(result.spans, 0, bytes.length, groupLabels ? { groupLabels } : {}), [result.spans, bytes.length, groupLabels]);
+  const layout = useMemo(() => layoutPacket(result.spans, 0, bytes.length, { lang, ...(groupLabels ? { groupLabels } : {}) }), [result.spans, bytes.length, groupLabels, lang]);
   const meanings = useMemo(() => fieldMeanings(result.packet!, state.version), [result.packet, state.version]);
   return <PacketView bytes={bytes} layout={layout} labels={pvLabels} meanings={meanings} idPrefix={idPrefix} />;
 }
@@ -226,7 +227,8 @@ function Select<T extends string | number>({ ctx, field, label, value, options, 
 
 /** A field label from the codec: a message, or (from code that has none yet) a name. */
 function spanLabel(lang: Lang, label: Explanation): string {
-  return typeof label === 'string' ? label : translate(lang, label.key, label.values);
+  // codecText also renders a value that is itself a codec key (a field's name inside a label).
+  return typeof label === 'string' ? label : codecText(lang, label);
 }
 
 const hex2 = hex0x;

@@ -56,7 +56,8 @@ export function quickDecode(text: string, choice: VersionChoice, lang: Lang = 'e
     const parsed = parseHexInput(text);
     if (parsed.format === 'empty') return { status: 'empty', notes, packets: [], problem: null };
     bytes = parsed.bytes;
-    notes.push(t('quickRead', { bytes: bytes.length, description: parsed.description }), ...parsed.warnings);
+    // The input reader names the format it recognised; the sentence for it is in the catalogue.
+    notes.push(t('quickRead', { bytes: bytes.length, description: t(`inputFormat.${parsed.format}`) }), ...parsed.warnings);
   } catch (error) {
     if (error instanceof HexInputError) {
       return { status: 'error', notes, packets: [], problem: { message: t('quickInputProblem', { message: error.message, line: error.line, column: error.column }) } };

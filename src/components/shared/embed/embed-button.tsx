@@ -75,7 +75,7 @@ export default function EmbedButton({ widget, lang = 'en' }: EmbedButtonProps) {
   const status = copied === null ? '' : copied.ok ? t(copied.what === 'html' ? 'embed.copiedHtml' : 'embed.copiedLink') : t('embed.copyFailed');
 
   return (
-    <div className="mqtt-embed not-content" data-testid="embed" data-widget={widget}>
+    <div className="mqtt-embed not-content" data-testid="embed" data-embed-for={widget}>
       <button type="button" ref={button} className="mqtt-embed__toggle" aria-expanded={open} aria-controls={`${id}-panel`}
         onClick={() => { setCopied(null); setOpen((o) => !o); }} data-testid="embed-button">
         {t('embed.button')}
