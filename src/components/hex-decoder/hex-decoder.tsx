@@ -71,7 +71,7 @@ export default function HexDecoder({ lang = 'en', builderPath = '/tools/packet-b
     const want = pendingSelect.current;
     pendingSelect.current = null;
     if (want !== null && want >= r.entries.length && r.entries.length > 0) {
-      setLinkProblems((p) => [...p, { key: 'linkBadPacket', params: { value: String(want + 1) } }]);
+      setLinkProblems((p) => [...p, { key: 'decoder.linkBadPacket', values: { value: String(want + 1) } }]);
       setSelected(0);
     } else setSelected(want ?? 0);
   }, []);
