@@ -4,8 +4,12 @@
  * unmasked WebSocket payloads (tshark 4.0 does not hand WebSocket payloads to its MQTT dissector).
  */
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
-import { createConnection } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { createSocket } from 'node:dgram';
+import { existsSync, readFileSync } from 'node:fs';
+import { CaptureFileError, captureFormat } from '../../src/input/capture/frames.ts';
+import { readPcap } from '../../src/input/capture/pcap.ts';
+import { readPcapng } from '../../src/input/capture/pcapng.ts';
 import { findBinary } from './system-packages.ts';
 import { isJsonObject, parseJsonKeepingDuplicates, type JsonNode, type TsharkField } from './tshark.ts';
 
@@ -24,53 +28,112 @@ export function runTshark(args: string[], timeoutMs = 120_000): Promise<string> 
   });
 }
 
-export interface Recording { file: string; stop(): Promise<void>; log(): string }
+export interface Recording {
+  file: string;
+  /** The UDP port of the probe datagrams (in the file, outside the MQTT traffic: leave it out by port). */
+  probePort: number;
+  /** How long the start and the end marker took to reach the file, in ms. */
+  timings: { startMs: number; startProbes: number; endMs: number; endProbes: number };
+  /** Sends an end marker and waits until it is in the file, so every frame before it is too; then stops. */
+  stop(): Promise<void>;
+  log(): string;
+}
+
+/** True once FILE holds a frame whose bytes contain `marker`; a block still being written is not an error. */
+function fileHolds(file: string, marker: Uint8Array): boolean {
+  if (!existsSync(file)) return false;
+  const bytes = new Uint8Array(readFileSync(file));
+  if (captureFormat(bytes) === null) return false;
+  const source = captureFormat(bytes) === 'pcap' ? readPcap(bytes) : readPcapng(bytes);
+  try {
+    for (const frame of source.frames()) if (contains(frame.data, marker)) return true;
+  } catch (error) {
+    if (!(error instanceof CaptureFileError)) throw error;
+  }
+  return false;
+}
+
+function contains(haystack: Uint8Array, needle: Uint8Array): boolean {
+  outer: for (let i = 0; i + needle.length <= haystack.length; i++) {
+    for (let j = 0; j < needle.length; j++) if (haystack[i + j] !== needle[j]) continue outer;
+    return true;
+  }
+  return false;
+}
 
 /**
- * Starts `tshark -i lo -f FILTER -F FORMAT -w FILE` and resolves once it is capturing. A 64 MB
- * capture buffer (-B) keeps a burst of megabytes on the loopback from being dropped. With
- * `probePort`, it also waits until a connection to that port shows up in the file.
+ * Starts `tshark -i lo -f "(FILTER) or udp port P" -F FORMAT -w FILE` and resolves only once it
+ * really captures. tshark prints "Capturing on" before dumpcap's filter is live, and traffic sent
+ * at that moment is lost (a recording once held 25 of 42 MQTT packets, and a WebSocket connection
+ * whose HTTP upgrade was missed had no subprotocol). So we send UDP datagrams carrying a random
+ * marker to a socket of our own on 127.0.0.1 until our capture reader finds the marker in the file.
+ * UDP and not a TCP knock on the broker's port: a knock is a connection of its own in the capture
+ * (the extra connection once seen) and shifts tshark's tcp.stream numbers; datagrams are neither
+ * TCP nor MQTT, so both tshark's dissector and our reader pass over them (the frame numbers count
+ * them on both sides alike). A 64 MB capture buffer (-B) keeps a burst of megabytes on the
+ * loopback from being dropped.
  */
-export async function record(file: string, filter: string, format: 'pcap' | 'pcapng', probePort?: number, timeoutMs = 15_000): Promise<Recording> {
-  const child = spawn(tshark(), ['-i', 'lo', '-f', filter, '-B', '64', '-F', format, '-w', file, '-q'], { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+export async function record(file: string, filter: string, format: 'pcap' | 'pcapng', timeoutMs = 15_000): Promise<Recording> {
+  const probe = createSocket('udp4');
+  await new Promise<void>((resolve, reject) => { probe.once('error', reject); probe.bind(0, '127.0.0.1', () => resolve()); });
+  probe.on('message', () => { /* drained, so the kernel answers no datagram with ICMP */ });
+  const probePort = probe.address().port;
+  const child = spawn(tshark(), ['-i', 'lo', '-f', `(${filter}) or udp port ${probePort}`, '-B', '64', '-F', format, '-w', file, '-q'], { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
   let stderr = '';
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const lifetime = setTimeout(() => { try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* gone */ } }, 600_000);
   lifetime.unref();
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`tshark did not start capturing:\n${stderr}`)), timeoutMs);
-    child.stderr!.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString('utf8');
-      if (/Capturing on/.test(stderr)) { clearTimeout(timer); resolve(); }
-    });
-    void exited.then(() => { clearTimeout(timer); reject(new Error(`tshark exited before capturing:\n${stderr}`)); });
-  });
-  // "Capturing on" comes before the filter is live: knock on the port until a frame reaches the file.
-  const size = () => (existsSync(file) ? statSync(file).size : 0);
-  const empty = size();
-  const deadline = Date.now() + timeoutMs;
-  while (probePort !== undefined && size() <= empty) {
-    if (Date.now() > deadline) throw new Error(`tshark wrote no frame within ${timeoutMs} ms:\n${stderr}`);
-    await new Promise<void>((resolve) => {
-      const socket = createConnection({ host: '127.0.0.1', port: probePort }, () => socket.end());
-      socket.once('close', () => resolve());
-      socket.once('error', () => resolve());
-    });
-    await new Promise((r) => setTimeout(r, 100));
+  const kill = async () => {
+    clearTimeout(lifetime);
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGINT');
+      const late = await Promise.race([exited.then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), 10_000))]);
+      if (late) { try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* gone */ } await exited; }
+    }
+    probe.close();
+  };
+  child.stderr!.on('data', (chunk: Buffer) => { stderr += chunk.toString('utf8'); });
+
+  /** Sends marker datagrams every 20 ms until one is in the file; bounded by timeoutMs. */
+  const knock = async (what: string): Promise<{ ms: number; probes: number }> => {
+    const marker = new TextEncoder().encode(`mqtt-lab-probe-${what}-${randomBytes(8).toString('hex')}`);
+    const t0 = Date.now();
+    let probes = 0;
+    for (;;) {
+      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`tshark exited before the ${what} marker reached ${file}:\n${stderr}`);
+      if (Date.now() - t0 > timeoutMs) throw new Error(`the ${what} marker did not reach ${file} within ${timeoutMs} ms (${probes} datagrams):\n${stderr}`);
+      probe.send(marker, probePort, '127.0.0.1');
+      probes++;
+      await new Promise((r) => setTimeout(r, 20));
+      if (fileHolds(file, marker)) return { ms: Date.now() - t0, probes };
+    }
+  };
+  let start: { ms: number; probes: number };
+  try {
+    start = await knock('start');
+  } catch (error) {
+    await kill();
+    throw error;
   }
   let stopping: Promise<void> | null = null;
-  return {
+  const recording: Recording = {
     file,
+    probePort,
+    timings: { startMs: start.ms, startProbes: start.probes, endMs: 0, endProbes: 0 },
     log: () => stderr,
     stop: () => (stopping ??= (async () => {
-      clearTimeout(lifetime);
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGINT');
-        const late = await Promise.race([exited.then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), 10_000))]);
-        if (late) { try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* gone */ } await exited; }
+      try {
+        if (child.exitCode === null && child.signalCode === null) {
+          const end = await knock('end');
+          recording.timings.endMs = end.ms;
+          recording.timings.endProbes = end.probes;
+        }
+      } finally {
+        await kill();
       }
     })()),
   };
+  return recording;
 }
 
 export interface DissectedMessage {
