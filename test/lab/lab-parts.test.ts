@@ -278,3 +278,19 @@ describe('the log in both languages', () => {
     }
   });
 });
+
+describe('lab text with its data marked', () => {
+  it('keeps client ids, payloads and reason-code names apart from the catalogue words, in both languages', async () => {
+    const { labMarked } = await import('../../src/components/broker-lab/text.ts');
+    const { setupMessage } = await import('../../src/mqtt/lab/experiment-text.ts');
+    for (const lang of ['en', 'zh-cn'] as Lang[]) {
+      const parts = labMarked(lang, setupMessage('will', { version: '3.1.1', leave: 'drop' }));
+      expect(parts.filter((p) => p.data).map((p) => p.text)).toEqual(expect.arrayContaining(['sensor-1', 'monitor', 'offline']));
+      // The select on `leave` still chose its sentence: no mark or raw value leaks into the words.
+      expect(parts.filter((p) => !p.data).map((p) => p.text).join('')).not.toMatch(/\u0001|monitor|drop/);
+    }
+    const summary = summarizePacket({ type: 'PUBACK', packetId: 7, reasonCode: 0x10 }, 5);
+    expect(labMarked('zh-cn', summary).filter((p) => p.data).map((p) => p.text).join(' ')).toContain('0x10 No matching subscribers');
+    expect(labMarked('zh-cn', setupMessage('empty-id', { variant: '3.1.1-persistent' })).map((p) => p.text).join('')).not.toMatch(/must be given/);
+  });
+});

@@ -16,6 +16,7 @@ import { brokerUrlProblem, initialUrlState, isMixedContent, parse, serialize, ty
 import { ClientCard } from './client-card.tsx';
 import { randomTag } from './format.ts';
 import { errorText, formatDuration, formatTime, labSay } from './text.ts';
+import { Said } from './said.tsx';
 import { Inspector } from './inspector.tsx';
 import { PacketLog } from './packet-log.tsx';
 import { useUrlHash } from '../shared/use-url-hash.ts';
@@ -81,7 +82,7 @@ export default function BrokerLab({
   const params = state.params;
   const invalid = def.invalid?.(params) ?? null;
   const steps = useMemo(() => def.steps(params), [def, params]);
-  const choiceText = (choice: string) => say(choiceMessage(def.id, choice, params));
+  const choiceText = (choice: string) => <Said lang={lang} text={choiceMessage(def.id, choice, params)} />;
   const running = run.status === 'running';
   const remote = remoteUrl !== null;
 
@@ -162,7 +163,7 @@ export default function BrokerLab({
 
   const chooseBroker = () => {
     const url = urlInput.trim();
-    const problem: LabMessage | null = brokerUrlProblem(url) ?? (isMixedContent(window.location.protocol, url) ? { key: 'lab.url.mixedContent' } : null);
+    const problem: LabMessage | null = brokerUrlProblem(url) ?? (isMixedContent(window.location.protocol, url) ? { key: 'lab.url.mixedContent', values: { scheme: 'https' } } : null);
     setUrlProblem(problem);
     if (problem !== null) return;
     setState((s) => ({ ...s, mode: 'broker', url }));
@@ -181,7 +182,7 @@ export default function BrokerLab({
 
   return (
     <div className="mqtt-lab not-content" data-testid="broker-lab" data-widget="broker-lab" data-pagefind-ignore="" data-ready={lab !== null ? 'true' : 'false'} data-mode={remote ? 'broker' : 'browser'}>
-      {urlError && <p role="alert" className="mqtt-lab__error">{t('lab.badLink')}: {say(urlError)}</p>}
+      {urlError && <p role="alert" className="mqtt-lab__error">{t('lab.badLink')}: <Said lang={lang} text={urlError} /></p>}
       {loadError && <p role="alert" className="mqtt-lab__error">{loadError}</p>}
 
       {allowRealBroker && (
@@ -231,11 +232,11 @@ export default function BrokerLab({
                 );
               })}
             </div>
-            {invalid !== null ? <p className="mqtt-lab__error">{say(invalid)}</p> : (
+            {invalid !== null ? <p className="mqtt-lab__error"><Said lang={lang} text={invalid} /></p> : (
               <>
-                <p className="mqtt-lab__setup">{say(setupMessage(def.id, params))}</p>
+                <p className="mqtt-lab__setup"><Said lang={lang} text={setupMessage(def.id, params)} /></p>
                 <fieldset className="mqtt-lab__predict" disabled={running}>
-                  <legend>{t('lab.predict')}: {say(questionMessage(def.id, params))}</legend>
+                  <legend>{t('lab.predict')}: <Said lang={lang} text={questionMessage(def.id, params)} /></legend>
                   {def.choices(params).map((choice) => (
                     <label key={choice} className="mqtt-lab__check">
                       <input type="radio" name={`${id}-predict`} value={choice} checked={prediction === choice} onChange={() => setPrediction(choice)} data-testid={`predict-${choice}`} />
@@ -253,20 +254,20 @@ export default function BrokerLab({
                   <ol data-testid="steps">
                     {steps.map((step: Step, i) => {
                       const state = run.status === 'idle' ? '' : i < run.step || run.status === 'done' ? 'done' : i === run.step ? 'current' : '';
-                      return <li key={i} className={state ? `mqtt-lab__step--${state}` : undefined} aria-current={state === 'current' ? 'step' : undefined}>{say(stepMessage(step, configOf))}</li>;
+                      return <li key={i} className={state ? `mqtt-lab__step--${state}` : undefined} aria-current={state === 'current' ? 'step' : undefined}><Said lang={lang} text={stepMessage(step, configOf)} /></li>;
                     })}
                   </ol>
                 </details>
               </>
             )}
             <div className="mqtt-lab__outcome" role="status" data-testid="outcome">
-              {running && <p>{t('lab.stepOf', { i: run.step + 1, n: steps.length })}: {say(stepMessage(steps[run.step]!, configOf))}</p>}
+              {running && <p>{t('lab.stepOf', { i: run.step + 1, n: steps.length })}: <Said lang={lang} text={stepMessage(steps[run.step]!, configOf)} /></p>}
               {run.status === 'done' && run.outcome !== null && (
                 <>
                   <p className={right ? 'mqtt-lab__right' : 'mqtt-lab__wrong'}>
                     <strong>{right ? t('lab.right') : t('lab.wrong')}</strong> {t('lab.youPredicted')}: {choiceText(run.prediction!)}. {t('lab.theLabSaw')}: <strong data-testid="observed">{choiceText(run.outcome)}</strong>.
                   </p>
-                  <p>{say(explainMessage(def.id, params))}</p>
+                  <p><Said lang={lang} text={explainMessage(def.id, params)} /></p>
                   {run.outcome !== run.expected && <p className="mqtt-lab__error">{t('lab.unexpected')}</p>}
                 </>
               )}
@@ -322,7 +323,7 @@ function ClockBar({ view, lab, t, lang, disabled, act }: { view: LabView; lab: L
         <button type="button" onClick={() => act(null, () => lab.advance(60_000))} disabled={disabled} data-testid="plus-1min">{t('lab.plus1min')}</button>
         <button type="button" onClick={() => act(null, () => lab.advanceToNextDeadline())} disabled={disabled || deadline === null} data-testid="to-deadline">{t('lab.toDeadline')}</button>
       </span>
-      <span className="mqtt-lab__hint" data-testid="next-deadline">{deadline === null ? t('lab.noDeadline') : <>{t('lab.nextDeadline')}: {formatTime(deadline.time, lang)} ({t('lab.inTime')} {formatDuration(deadline.time - view.time, lang)}) — {labSay(lang, deadline.what)}</>}</span>
+      <span className="mqtt-lab__hint" data-testid="next-deadline">{deadline === null ? t('lab.noDeadline') : <>{t('lab.nextDeadline')}: {formatTime(deadline.time, lang)} ({t('lab.inTime')} {formatDuration(deadline.time - view.time, lang)}) — <Said lang={lang} text={deadline.what} /></>}</span>
     </section>
   );
 }

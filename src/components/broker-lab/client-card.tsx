@@ -5,7 +5,8 @@ import type { Lab } from '../../mqtt/lab/lab.ts';
 import { NEVER, type ConnectSpec, type LabClientView, type LabText } from '../../mqtt/lab/types.ts';
 import type { Lang } from '../i18n/lang.ts';
 import type { CatalogueKey, Translate } from '../i18n/catalogue.ts';
-import { formatTime, labSay } from './text.ts';
+import { formatTime } from './text.ts';
+import { Data, Said } from './said.tsx';
 
 export interface ClientCardProps {
   client: LabClientView;
@@ -58,11 +59,11 @@ export function ClientCard({ client, lab, t, lang, busy, canRemove, topicRoot, a
         <h4 id={`${id}-h`}>
           <span className="mqtt-lab__badge" aria-hidden="true">{client.label}</span>
           <span className="mqtt-lab__sr">{t('lab.clientSr', { label: client.label })}</span>
-          <span className="mqtt-lab__client-id">{c.clientId === '' ? t('lab.emptyId') : c.clientId}</span>
+          {c.clientId === '' ? <span className="mqtt-lab__client-id">{t('lab.emptyId')}</span> : <span className="mqtt-lab__client-id" translate="no">{c.clientId}</span>}
         </h4>
         <span className="mqtt-lab__status" data-testid={`status-${client.label}`}>
           <span className="mqtt-lab__dot" aria-hidden="true" />{statusText}
-          {client.connectionId !== null && online && <small> ({client.connectionId})</small>}
+          {client.connectionId !== null && online && <small> (<Data>{client.connectionId}</Data>)</small>}
         </span>
         {canRemove && <button type="button" className="mqtt-lab__small" onClick={() => act(client.label, () => lab.removeClient(client.label))} disabled={busy}>{t('lab.removeClient')}<span className="mqtt-lab__sr"> {client.label}</span></button>}
       </header>
@@ -73,7 +74,7 @@ export function ClientCard({ client, lab, t, lang, busy, canRemove, topicRoot, a
         </p>
       )}
       <div aria-live="polite" className="mqtt-lab__client-error-slot">
-        {(error ?? client.error) !== null && <p className="mqtt-lab__error" data-testid={`error-${client.label}`}>{labSay(lang, (error ?? client.error)!)}</p>}
+        {(error ?? client.error) !== null && <p className="mqtt-lab__error" data-testid={`error-${client.label}`}><Said lang={lang} text={(error ?? client.error)!} /></p>}
       </div>
 
       <details className="mqtt-lab__options">
@@ -163,7 +164,7 @@ export function ClientCard({ client, lab, t, lang, busy, canRemove, topicRoot, a
         {v5 && (
           <>
             <label>{t('lab.messageExpiry')}<input type="number" min={1} value={expiry} onChange={(e) => setExpiry(e.target.value)} className="mqtt-lab__narrow" /></label>
-            <label>{t('lab.userProperty')}<input value={userProperty} onChange={(e) => setUserProperty(e.target.value)} maxLength={200} placeholder="site=lab" /></label>
+            <label>{t('lab.userProperty')}<input value={userProperty} onChange={(e) => setUserProperty(e.target.value)} maxLength={200} placeholder="site=lab" translate="no" /></label>
           </>
         )}
         <button type="submit" disabled={busy || !online} data-testid={`publish-${client.label}`}>{t('lab.publish')}</button>
@@ -175,11 +176,11 @@ export function ClientCard({ client, lab, t, lang, busy, canRemove, topicRoot, a
           <ol data-testid={`received-${client.label}`}>
             {client.received.slice(-20).map((m, i) => (
               <li key={`${m.time}-${i}`}>
-                <span className="mqtt-lab__time">{formatTime(m.time, lang)}</span> <code>{m.topic}</code> “{m.payload}” QoS {m.qos}
+                <span className="mqtt-lab__time">{formatTime(m.time, lang)}</span> <code>{m.topic}</code> “<Data>{m.payload}</Data>” QoS {m.qos}
                 {m.retain && <span className="mqtt-lab__tag">RETAIN</span>}{m.dup && <span className="mqtt-lab__tag">DUP</span>}
                 {m.connection > 1 && <small> ({t('lab.connection')} {m.connection})</small>}
                 {m.messageExpiry !== undefined && <small> · {t('lab.receivedExpiry', { s: String(m.messageExpiry) })}</small>}
-                {m.userProperties !== undefined && <small> · {m.userProperties.map(([k, val]) => `${k}=${val}`).join(', ')}</small>}
+                {m.userProperties !== undefined && <small> · <Data>{m.userProperties.map(([k, val]) => `${k}=${val}`).join(', ')}</Data></small>}
               </li>
             ))}
           </ol>

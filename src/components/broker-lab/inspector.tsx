@@ -6,6 +6,7 @@ import { NEVER } from '../../mqtt/lab/types.ts';
 import type { Lang } from '../i18n/lang.ts';
 import type { Translate } from '../i18n/catalogue.ts';
 import { formatDuration, formatTime } from './text.ts';
+import { Data } from './said.tsx';
 
 export interface InspectorProps {
   snapshot: BrokerSnapshot | null;
@@ -48,14 +49,14 @@ function Contents({ snapshot, time, t, lang }: { snapshot: BrokerSnapshot; time:
                   <tr role="row" key={s.clientId} data-client-id={s.clientId}>
                     <th scope="row" role="rowheader"><code>{s.clientId}</code> <small>MQTT {s.protocolVersion === 5 ? '5.0' : '3.1.1'}</small></th>
                     <td role="cell" data-label={t('lab.colState')} data-testid={`session-state-${s.clientId}`}>
-                      <span className={s.online ? 'mqtt-lab__on' : 'mqtt-lab__off'}>{s.online ? `${t('lab.online')} (${s.connectionId})` : t('lab.offline')}</span>
+                      <span className={s.online ? 'mqtt-lab__on' : 'mqtt-lab__off'}>{s.online ? <>{t('lab.online')} (<Data>{s.connectionId ?? ''}</Data>)</> : t('lab.offline')}</span>
                       <br /><small>{s.online
                         ? (s.expiryInterval === 0 ? t('lab.endsWithConnection') : s.expiryInterval === NEVER ? t('lab.neverExpires') : t('lab.expiryOnline', { s: String(s.expiryInterval) }))
                         : s.expiresAt === null ? t('lab.neverExpires') : `${t('lab.expiresIn')} ${formatDuration(s.expiresAt - time, lang)}`}</small>
                       {connection?.deadline != null && connection.keepAlive > 0 && <><br /><small>{t('lab.keepaliveDeadline')} {formatTime(connection.deadline, lang)}</small></>}
                     </td>
                     <td role="cell" data-label={t('lab.colSubscriptions')}>{s.subscriptions.length === 0 ? t('lab.none') : <ul>{s.subscriptions.map((sub) => <li key={sub.filter}><code>{sub.filter}</code> QoS {sub.qos}{sub.noLocal ? ' NL' : ''}{sub.retainAsPublished ? ' RAP' : ''}{sub.retainHandling ? ` RH${sub.retainHandling}` : ''}</li>)}</ul>}</td>
-                    <td role="cell" data-label={t('lab.colQueue')} data-testid={`session-queue-${s.clientId}`}>{s.queue.length === 0 ? t('lab.none') : <ul>{s.queue.map((q, i) => <li key={i}><code>{q.message.topic}</code> {text(q.message.payload)} QoS {q.qos}{q.message.expiresAt !== null ? ` (${t('lab.expiresIn')} ${formatDuration(q.message.expiresAt - time, lang)})` : ''}</li>)}</ul>}</td>
+                    <td role="cell" data-label={t('lab.colQueue')} data-testid={`session-queue-${s.clientId}`}>{s.queue.length === 0 ? t('lab.none') : <ul>{s.queue.map((q, i) => <li key={i}><code>{q.message.topic}</code> <Data>{text(q.message.payload)}</Data> QoS {q.qos}{q.message.expiresAt !== null ? ` (${t('lab.expiresIn')} ${formatDuration(q.message.expiresAt - time, lang)})` : ''}</li>)}</ul>}</td>
                     <td role="cell" data-label={t('lab.colInflight')}>{s.inflightOut.length + s.inflightIn.length === 0 ? t('lab.none') : (
                       <ul>
                         {s.inflightOut.map((f) => <li key={`o${f.packetId}`}>→ {t('lab.idItem', { id: String(f.packetId) })} <code>{f.message.topic}</code> QoS {f.qos}, {t('lab.awaiting')} {f.awaiting}</li>)}
@@ -74,7 +75,7 @@ function Contents({ snapshot, time, t, lang }: { snapshot: BrokerSnapshot; time:
       {snapshot.retained.length === 0 ? <p className="mqtt-lab__muted" data-testid="retained">{t('lab.noRetained')}</p> : (
         <ul className="mqtt-lab__retained" data-testid="retained">
           {snapshot.retained.map((m) => (
-            <li key={m.topic}><code>{m.topic}</code> {text(m.payload)} QoS {m.qos}{m.publisherClientId !== null ? ` · ${m.publisherClientId}` : ''}{m.expiresAt !== null ? ` · ${t('lab.expiresIn')} ${formatDuration(m.expiresAt - time, lang)}` : ''}</li>
+            <li key={m.topic}><code>{m.topic}</code> <Data>{text(m.payload)}</Data> QoS {m.qos}{m.publisherClientId !== null ? <> · <Data>{m.publisherClientId}</Data></> : ''}{m.expiresAt !== null ? ` · ${t('lab.expiresIn')} ${formatDuration(m.expiresAt - time, lang)}` : ''}</li>
           ))}
         </ul>
       )}

@@ -4,7 +4,8 @@ import type { LogEntry } from '../../mqtt/lab/types.ts';
 import type { Lang } from '../i18n/lang.ts';
 import type { CatalogueKey, Translate } from '../i18n/catalogue.ts';
 import { decoderHref } from './format.ts';
-import { formatTime, labSay } from './text.ts';
+import { formatTime } from './text.ts';
+import { Said } from './said.tsx';
 
 export interface PacketLogProps {
   log: LogEntry[];
@@ -64,7 +65,7 @@ export function PacketLog({ log, labels, t, lang, decoderPath, remote }: PacketL
                   <td role="cell">{e.hex !== null
                     ? <a href={decoderHref(decoderPath, e.hex, e.version)} target="_blank" rel="noopener" aria-label={t('lab.openInDecoder', { type: e.type, seq: String(e.seq) })} title={t('lab.bytes', { n: e.length })}>{e.type}</a>
                     : <span className="mqtt-lab__event-type">{e.kind === 'event' ? t(`lab.event.${e.type}.name` as CatalogueKey) : ''}</span>}</td>
-                  <td role="cell" className="mqtt-lab__summary">{labSay(lang, e.summary)}</td>
+                  <td role="cell" className="mqtt-lab__summary"><Said lang={lang} text={e.summary} /></td>
                 </tr>
               ))}
             </tbody>

@@ -22,8 +22,24 @@ export function paramOption(id: string, param: string, option: string): LabMessa
   return m(`exp.${id}.param.${param}.${option}`);
 }
 
-export const setupMessage = (id: string, p: Params): LabMessage => m(`exp.${id}.setup`, p);
-export const questionMessage = (id: string, p: Params): LabMessage => m(`exp.${id}.question`, p);
+/**
+ * The experiments' data named in their sentences (client ids, payloads, a library's own message):
+ * values, not words of the catalogue, so the view can show them as data (translate="no") in every
+ * language. The same literals as in experiments.ts.
+ */
+const DATA: Readonly<Record<string, LabValues>> = {
+  'session': { dropped: 'qos0-offline', setting: 'queue_qos0_messages false' },
+  'session-expiry': { payload: 'door open' },
+  'will': { sensor: 'sensor-1', monitor: 'monitor', will: 'offline' },
+  'will-delay': { sensor: 'sensor-1', will: 'offline' },
+  'keepalive': { will: 'offline' },
+  'empty-id': { library: 'clientId must be given if cleanSession set to 0' },
+  'downgrade': { payload: 'reading' },
+};
+const withData = (id: string, p: Params): LabValues => ({ ...p, ...DATA[id] });
+
+export const setupMessage = (id: string, p: Params): LabMessage => m(`exp.${id}.setup`, withData(id, p));
+export const questionMessage = (id: string, p: Params): LabMessage => m(`exp.${id}.question`, withData(id, p));
 
 /** A possible outcome, as the learner picks it. Some depend on the parameters (the retained values). */
 export function choiceMessage(id: string, choice: string, p: Params): LabMessage {
@@ -37,13 +53,13 @@ export function explainMessage(id: string, p: Params): LabMessage {
   switch (id) {
     case 'session': {
       const variant = p.sub === 'online' ? 'online' : p.session === 'clean' ? 'clean' : p.qos === '0' ? 'qos0' : 'queued';
-      return m(`exp.session.explain.${variant}`, p);
+      return m(`exp.session.explain.${variant}`, withData(id, p));
     }
     case 'session-expiry': return m(`exp.session-expiry.explain.${p.back === '30' ? 'kept' : 'expired'}`);
     case 'retained': return m(`exp.retained.explain.${p.action}`);
-    case 'will': return m(`exp.will.explain.${p.leave}`, p);
+    case 'will': return m(`exp.will.explain.${p.leave}`, withData(id, p));
     case 'will-delay': return m(`exp.will-delay.explain.${p.back === 'yes' ? 'cancelled' : 'published'}`);
-    case 'keepalive': return m(`exp.keepalive.explain.${p.client}`);
+    case 'keepalive': return m(`exp.keepalive.explain.${p.client}`, withData(id, p));
     case 'client-id': return m(`exp.client-id.explain.${p.ids}`);
     case 'empty-id': return m(`exp.empty-id.explain.${p.variant === '5' ? 'v5' : p.variant}`);
     case 'downgrade': {

@@ -69,7 +69,7 @@ export function parse(query: string, fallback: LabUrlState = initialUrlState(), 
   let mode: LabMode = 'browser';
   const rawMode = input.get('mode');
   if (rawMode !== null) {
-    if (rawMode !== 'browser' && rawMode !== 'broker') return fail({ key: 'lab.link.mode', values: { value: clip(rawMode) } });
+    if (rawMode !== 'browser' && rawMode !== 'broker') return fail({ key: 'lab.link.mode', values: { value: clip(rawMode), browser: 'browser', broker: 'broker' } });
     mode = rawMode;
   }
   let url = fallback.url;
