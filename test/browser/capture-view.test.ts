@@ -145,3 +145,89 @@ describe('opening a capture in the hex decoder', { timeout: 120_000 }, () => {
     await page.close();
   });
 });
+
+/** A 3.1.1 session whose client publishes at QoS 2 with packet id 4242, then QoS 1 with id 5. */
+function qos2Session(clientPort: number): BuiltFrame[] {
+  const conv = new TcpConversation({ client: { ip: '192.168.7.30', port: clientPort }, broker: { ip: '192.168.7.1', port: 1883 }, startSec: 1_700_000_000 });
+  return [
+    ...conv.handshake(),
+    ...conv.send('client', bytesOf({ type: 'CONNECT', protocolName: 'MQTT', protocolLevel: 4, cleanSession: true, keepAlive: 60, clientId: 'exactly-once' })),
+    ...conv.send('broker', bytesOf({ type: 'CONNACK', sessionPresent: false, reasonCode: 0 })),
+    ...conv.send('client', bytesOf({ type: 'PUBLISH', dup: false, qos: 2, retain: false, topic: 'plant/valve', packetId: 4242, payload: ascii('open') })),
+    ...conv.send('broker', bytesOf({ type: 'PUBREC', packetId: 4242 })),
+    ...conv.send('client', bytesOf({ type: 'PUBREL', packetId: 4242 })),
+    ...conv.send('broker', bytesOf({ type: 'PUBCOMP', packetId: 4242 })),
+    ...conv.send('client', bytesOf({ type: 'PUBLISH', dup: false, qos: 1, retain: false, topic: 'plant/valve', packetId: 5, payload: ascii('shut') })),
+    ...conv.send('broker', bytesOf({ type: 'PUBACK', packetId: 5 })),
+    ...conv.close(),
+  ];
+}
+
+describe('replaying a QoS exchange from a capture in the QoS animator', { timeout: 120_000 }, () => {
+  for (const lang of ['en', 'zh-cn'] as const) {
+    it(`offers each QoS 1/2 exchange and replays the QoS 2 one read-only, step by step, with its packet id and times (${lang})`, async () => {
+      const prefix = lang === 'en' ? '' : '/zh-cn';
+      const file = writeCapture(`qos2-${lang}.pcap`, pcapFile(qos2Session(50010)));
+      const page = await open(`${prefix}/tools/hex-decoder/`);
+      await page.getByTestId('capture-file').setInputFiles(file);
+      const links = page.getByTestId('capture-replay');
+      await expect.poll(() => links.count(), { timeout: 60_000 }).toBe(2);
+      expect(await links.evaluateAll((a) => a.map((x) => `${x.getAttribute('data-qos')}:${x.getAttribute('data-packet-id')}`))).toEqual(['2:4242', '1:5']);
+      expect(await links.nth(0).textContent()).toBe(lang === 'en'
+        ? 'Replay in the QoS animator: QoS 2, id 4242, client → broker, 4 packets'
+        : '在 QoS 动画中回放：QoS 2，标识符 4242，客户端 → Broker，4 个报文');
+      await links.nth(0).click();
+      await page.waitForURL(new RegExp(`${prefix}/tools/qos-animator/#replay=2&id=4242&`));
+      const banner = page.getByTestId('replay-banner');
+      await banner.waitFor();
+      expect(await banner.textContent()).toContain(lang === 'en' ? 'Recorded exchange, read-only: stream 0' : '只读回放');
+      // Faults and connection cuts would rewrite history: off, with the reason beside them.
+      for (const id of ['fault-drop', 'fault-duplicate', 'fault-delay', 'cut-publisher']) expect(await page.getByTestId(id).isDisabled(), id).toBe(true);
+      expect(await page.getByTestId('replay-disabled-note').textContent()).toBe(lang === 'en' ? 'Not available while replaying a recorded exchange.' : '回放录下的交互时不可用。');
+      const step = page.getByTestId('step');
+      // The banner is drawn only once the island has read the hash: the page is hydrated.
+      for (let i = 0; i < 4; i++) await step.click();
+      const rows = page.locator('[data-testid="history"] li');
+      await expect.poll(() => rows.count()).toBe(4);
+      expect(await rows.evaluateAll((li) => li.map((x) => x.getAttribute('data-type')))).toEqual(['PUBLISH', 'PUBREC', 'PUBREL', 'PUBCOMP']);
+      // The built capture spaces frames 1 ms apart: PUBREC 1 ms after the PUBLISH, PUBCOMP 3 ms after.
+      expect(await rows.evaluateAll((li) => li.map((x) => x.getAttribute('data-time')))).toEqual(['0', '0.001', '0.002', '0.003']);
+      const history = await page.getByTestId('history').textContent();
+      for (const type of ['PUBLISH', 'PUBREC', 'PUBREL', 'PUBCOMP']) expect(history).toContain(lang === 'en' ? `${type} id 4242` : `${type} 标识符 4242`);
+      expect(history).toContain(lang === 'en' ? '+0.003000 s' : '+0.003000 秒');
+      expect(await step.isDisabled()).toBe(true);
+      expect(await page.getByTestId('complete').isVisible()).toBe(true);
+      expect(await page.getByTestId('narration').textContent()).toContain(lang === 'en' ? 'the QoS 2 exchange is complete' : 'QoS 2 交互完成');
+      expect(page.url()).toContain('&at=4');
+      // Back steps through it like the simulator.
+      await page.getByTestId('back').click();
+      await expect.poll(() => rows.count()).toBe(3);
+      expect(await axeViolations(page, '[data-testid="qos-animator"]')).toEqual([]);
+      expect(page.errors).toEqual([]);
+      await page.close();
+    });
+  }
+
+  it('opens the same replay in the embed, and answers a tampered hash with a message, not a crash', async () => {
+    const frames = qos2Session(50011);
+    const file = writeCapture('qos2-embed.pcap', pcapFile(frames));
+    const page = await open('/tools/hex-decoder/');
+    await page.getByTestId('capture-file').setInputFiles(file);
+    const link = page.getByTestId('capture-replay').first();
+    await link.waitFor({ timeout: 60_000 });
+    const hash = new URL((await link.getAttribute('href'))!, site.url).hash;
+    await page.goto(`${site.url}/embed/qos-animator/${hash}`);
+    await page.getByTestId('replay-banner').waitFor();
+    expect(await page.getByTestId('replay-summary').textContent()).toContain('QoS 2, packet id 4242');
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${site.url}/tools/qos-animator/${hash.replace('id=4242', 'id=99999')}`);
+    const alert = page.locator('[data-testid="qos-animator"] [role="alert"]');
+    await alert.waitFor();
+    expect(await alert.textContent()).toContain('packet id "99999" is not a number from 1 to 65535');
+    expect(await page.getByTestId('replay-banner').count()).toBe(0);
+    expect(await page.getByTestId('step').isVisible()).toBe(true);
+    expect([...page.errors, ...errors]).toEqual([]);
+    await page.close();
+  });
+});

@@ -11,6 +11,7 @@ import { translator } from '../i18n/catalogue.ts';
 import type { Lang } from '../i18n/lang.ts';
 import { CHOICE_BY_VERSION, type VersionChoice } from '../shared/version.ts';
 import { CaptureCancelled, CaptureClient, NotACapture } from './capture-client.ts';
+import { findQosExchanges, isComplete, serializeReplay } from '../qos-animator/capture-replay.ts';
 import { diagramRows, packetBytes, type CaptureView as View, type DiagramRow, type ViewConnection, type ViewEvent, type ViewPacket } from './capture-model.ts';
 
 export interface CaptureViewProps {
@@ -119,6 +120,7 @@ export default function CaptureView({ lang, onOpenPacket }: CaptureViewProps) {
           {chosen !== null && (chosen.protocol === 'tls'
             ? <p className="mqtt-pw__note" data-testid="capture-tls">{t('capture.tlsOnly')}</p>
             : <Diagram connection={chosen} t={t} selected={packet} onChoose={(p) => showPacket(chosen, p)} />)}
+          {chosen !== null && chosen.protocol !== 'tls' && <ReplayLinks connection={chosen} t={t} lang={lang} />}
           {chosen !== null && packet !== null && <p className="mqtt-pw__note" role="status">{t('capture.opened', { n: packet + 1, stream: chosen.stream })}</p>}
         </div>
       )}
@@ -232,6 +234,39 @@ function Diagram({ connection: c, t, selected, onChoose }: { connection: ViewCon
             })}
         </div>
       </div>
+    </div>
+  );
+}
+
+/** A connection can hold thousands of exchanges; the list stops here. */
+const MAX_REPLAY_LINKS = 200;
+
+/** The animator's page in this language; inside an embed, the animator's embed (an iframe stays an embed). */
+function animatorPath(lang: Lang): string {
+  const embed = typeof window !== 'undefined' && /\/embed\//.test(window.location.pathname);
+  return `${lang === 'zh-cn' ? '/zh-cn' : ''}/${embed ? 'embed' : 'tools'}/qos-animator/`;
+}
+
+/** A link per QoS 1/2 exchange of the connection, opening it read-only in the QoS animator (the exchange rides in the hash). */
+function ReplayLinks({ connection: c, t, lang }: { connection: ViewConnection; t: T; lang: Lang }) {
+  const exchanges = useMemo(() => findQosExchanges(c.packets, c.stream), [c]);
+  return (
+    <div className="mqtt-cap__replay" data-testid="capture-replays">
+      <h4>{t('capture.replayTitle', { stream: c.stream })}</h4>
+      {exchanges.length === 0
+        ? <p className="mqtt-pw__note">{t('capture.replayNone')}</p>
+        : (
+          <ul>
+            {exchanges.slice(0, MAX_REPLAY_LINKS).map((e) => (
+              <li key={`${e.publisher}-${e.packetId}-${e.steps[0]!.frame}`}>
+                <a href={`${animatorPath(lang)}#${serializeReplay(e)}`} data-testid="capture-replay" data-qos={e.qos} data-packet-id={e.packetId}>
+                  {t('capture.replayLink', { qos: e.qos, id: String(e.packetId), by: e.publisher, steps: e.steps.length, complete: isComplete(e) })}
+                </a>
+              </li>
+            ))}
+          </ul>
+        )}
+      {exchanges.length > MAX_REPLAY_LINKS && <p className="mqtt-pw__note">{t('capture.replayMore', { n: exchanges.length - MAX_REPLAY_LINKS })}</p>}
     </div>
   );
 }

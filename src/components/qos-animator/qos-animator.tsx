@@ -9,6 +9,8 @@ import { renderFlow } from './text.ts';
 import { useUrlHash } from '../shared/use-url-hash.ts';
 import './qos-animator.css';
 import { emitEmbedEvent } from '../shared/embed/events.ts';
+import { isReplayHash, parseReplay, serializeReplay, type ReplayState } from './capture-replay.ts';
+import ReplayView from './capture-replay-view.tsx';
 
 export interface QosAnimatorProps {
   /** The page's language. Islands get only serialisable props: the text is chosen in here. */
@@ -42,6 +44,8 @@ export default function QosAnimator({ lang = 'en', preset, syncUrl = true, decod
   const id = useId();
   const [state, setState] = useState<AnimatorState>(() => initialState(preset));
   const [urlError, setUrlError] = useState<Message | null>(null);
+  // A QoS exchange from a capture (#replay=…), replayed read-only instead of the simulator.
+  const [replayState, setReplayState] = useState<ReplayState | null>(null);
   const [playing, setPlaying] = useState(false);
   const [speed, setSpeed] = useState(1);
   const reducedMotion = usePrefersReducedMotion();
@@ -51,13 +55,19 @@ export default function QosAnimator({ lang = 'en', preset, syncUrl = true, decod
   // reader edits the hash; a plain anchor (#how-to-read, no '=') is a heading link, not a state.
   const writeHash = useUrlHash((hash) => {
     if (!syncUrl || !hash.includes('=')) return;
+    if (isReplayHash(hash)) {
+      const replayed = parseReplay(hash);
+      if (replayed.ok) { setUrlError(null); setReplayState(replayed.state); } else { setReplayState(null); setUrlError(replayed.error); }
+      return;
+    }
+    setReplayState(null);
     const parsed = parse(hash);
     if (parsed.ok) { setUrlError(null); setState(parsed.state); } else setUrlError(parsed.error);
   });
 
   useEffect(() => {
-    if (syncUrl) writeHash(`#${serialize(state)}`);
-  }, [state, syncUrl, writeHash]);
+    if (syncUrl) writeHash(`#${replayState === null ? serialize(state) : serializeReplay(replayState.exchange, replayState.cursor)}`);
+  }, [state, replayState, syncUrl, writeHash]);
 
   const flow = useMemo(() => replay(state.config, state.actions.slice(0, state.cursor), createFlowBroker), [state.config, state.actions, state.cursor]);
   const frame: FlowFrame = flow.frames[flow.frames.length - 1]!;
@@ -111,6 +121,10 @@ export default function QosAnimator({ lang = 'en', preset, syncUrl = true, decod
       handler();
     }
   };
+
+  if (replayState !== null) {
+    return <ReplayView lang={lang} state={replayState} onChange={setReplayState} onLeave={() => setReplayState(null)} />;
+  }
 
   const c = state.config;
   const lanes = [
