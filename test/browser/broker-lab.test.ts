@@ -100,6 +100,28 @@ describe('the broker lab in Chromium', () => {
     await page.close();
   });
 
+  it('shows its clients at once and loads MQTT.js only on the first interaction, which still does its job', async () => {
+    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    const scripts: string[] = [];
+    page.on('request', (r) => { if (r.resourceType() === 'script') scripts.push(r.url()); });
+    await page.goto(`${site.url}/tools/broker-lab/`);
+    const root = page.locator('[data-testid="broker-lab"][data-ready="true"]');
+    await root.waitFor({ timeout: 20_000 });
+    await page.waitForLoadState('networkidle');
+    // Ready (interactive) with the engine not loaded: the clients are there, offline, connectable.
+    expect(await root.getAttribute('data-engine')).toBe('none');
+    const before = scripts.length;
+    expect(await page.getByTestId('status-A').textContent()).toContain('offline');
+    expect(await page.getByTestId('connect-A').isEnabled()).toBe(true);
+    // The first click is not lost: it loads the engine on the way and connects A.
+    await page.getByTestId('connect-A').click();
+    await expect.poll(() => page.getByTestId('status-A').textContent(), { timeout: 20_000 }).toContain('online');
+    expect(await root.getAttribute('data-engine')).toBe('loaded');
+    expect(scripts.length).toBeGreaterThan(before);
+    expect(await logRows(page, '[data-type="CONNACK"][data-label="A"]').count()).toBe(1);
+    await page.close();
+  });
+
   it('watches keepalive expiry fire the will on the virtual clock', async () => {
     const { page } = await openLab('/tools/broker-lab/#x=keepalive&client=silent');
     expect(await page.getByTestId('experiment').inputValue()).toBe('keepalive');

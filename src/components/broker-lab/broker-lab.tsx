@@ -1,16 +1,19 @@
 /**
  * The broker lab: real MQTT.js clients on this site's broker core running in the page (with a
  * virtual clock), or on a real broker over WebSocket; a packet log with every byte; the broker's
- * inside; and guided "predict, then run" experiments. The engine lives in src/mqtt/lab/; MQTT.js
- * and the broker are loaded by runtime.ts once the island starts.
+ * inside; and guided "predict, then run" experiments. The engine lives in src/mqtt/lab/. The
+ * island renders its clients, experiment and controls at once from plain data; MQTT.js and the
+ * broker (runtime.ts) load on the reader's first interaction with the lab (a focus, a press, a key),
+ * and an action taken meanwhile waits for them and then runs (actions.ts).
  */
 import { useCallback, useEffect, useId, useMemo, useRef, useState, useSyncExternalStore } from 'react';
-import { EXPERIMENTS, experimentById, type Params, type Step } from '../../mqtt/lab/experiments.ts';
+import { EXPERIMENTS, experimentById, runExperiment as playExperiment, type Params, type Step } from '../../mqtt/lab/experiments.ts';
 import { choiceMessage, experimentTitle, explainMessage, paramLabel, paramOption, questionMessage, setupMessage, stepMessage } from '../../mqtt/lab/experiment-text.ts';
 import type { LabMessage, LabText } from '../../mqtt/lab/types.ts';
 import { translator, type Translate } from '../i18n/catalogue.ts';
 import type { Lang } from '../i18n/lang.ts';
-import type { Lab, LabView } from '../../mqtt/lab/lab.ts';
+import type { ClientSetup, Lab, LabView } from '../../mqtt/lab/lab.ts';
+import { lazyActions, staticView, type LabActions } from './actions.ts';
 import { defaultConnectSpec } from '../../mqtt/lab/types.ts';
 import { brokerUrlProblem, initialUrlState, isMixedContent, parse, serialize, type LabUrlState } from '../../mqtt/lab/url-state.ts';
 import { ClientCard } from './client-card.tsx';
@@ -22,8 +25,6 @@ import { PacketLog } from './packet-log.tsx';
 import { useUrlHash } from '../shared/use-url-hash.ts';
 import './broker-lab.css';
 import { emitEmbedEvent } from '../shared/embed/events.ts';
-
-type Runtime = typeof import('./runtime.ts');
 
 export interface BrokerLabProps {
   /** The page's language. Islands get only serialisable props: the text is chosen in here. */
@@ -64,7 +65,8 @@ export default function BrokerLab({
   const firstState = useMemo(() => initialUrlState(preset?.experiment ?? offered[0]?.id, preset?.params), [preset?.experiment, offered]);
   const [state, setState] = useState<LabUrlState>(firstState);
   const [urlError, setUrlError] = useState<LabMessage | null>(null);
-  const [runtime, setRuntime] = useState<Runtime | null>(null);
+  const [hydrated, setHydrated] = useState(false);
+  const [staticClients, setStaticClients] = useState<ClientSetup[] | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [lab, setLab] = useState<Lab | null>(null);
   const [remoteUrl, setRemoteUrl] = useState<string | null>(null);
@@ -77,33 +79,74 @@ export default function BrokerLab({
   const [errors, setErrors] = useState<Record<string, LabText | null>>({});
   const cancelled = useRef(false);
 
-  const view: LabView | null = useSyncExternalStore(lab?.onChange ?? noSubscribe, lab?.getView ?? noView, noView);
   const def = experimentById(state.experiment) ?? offered[0]!;
   const params = state.params;
+  const remoteClients = useMemo(() => ['A', 'B'].map((label) => ({ label, config: defaultConnectSpec(`mqttlab-${tag}-${label.toLowerCase()}`) })), [tag]);
+  // The clients shown before the engine is there: the experiment's, or the real-broker pair; changed by hand once configured.
+  const clientsNow = remoteUrl !== null ? remoteClients : (staticClients ?? def.clients(params));
+  const shownBefore = useMemo(() => staticView(clientsNow, remoteUrl), [clientsNow, remoteUrl]);
+  const liveView: LabView | null = useSyncExternalStore(lab?.onChange ?? noSubscribe, lab?.getView ?? noView, noView);
+  const view: LabView = liveView ?? shownBefore;
   const invalid = def.invalid?.(params) ?? null;
   const steps = useMemo(() => def.steps(params), [def, params]);
   const choiceText = (choice: string) => <Said lang={lang} text={choiceMessage(def.id, choice, params)} />;
   const running = run.status === 'running';
   const remote = remoteUrl !== null;
 
-  // The heavy half (MQTT.js, the broker) loads after the controls are on screen.
-  useEffect(() => {
-    let live = true;
-    import('./runtime.ts').then((r) => { if (live) setRuntime(r); }, (error: unknown) => { if (live) setLoadError(String(error)); });
-    return () => { live = false; };
-  }, []);
+  // The engine (MQTT.js, the broker) is loaded by the first interaction, not at start: one lab
+  // per mode, the broker in the page or clients pointed at a real broker.
+  const labRef = useRef<Lab | null>(null);
+  const loading = useRef<{ generation: number; promise: Promise<Lab> } | null>(null);
+  const generation = useRef(0);
+  const clientsRef = useRef(clientsNow);
+  clientsRef.current = clientsNow;
+  const remoteRef = useRef(remoteUrl);
+  remoteRef.current = remoteUrl;
 
-  // One lab per mode: the broker in the page, or clients pointed at a real broker.
+  const ensureLab = useCallback((): Promise<Lab> => {
+    if (labRef.current !== null) return Promise.resolve(labRef.current);
+    if (loading.current !== null && loading.current.generation === generation.current) return loading.current.promise;
+    const mine = generation.current;
+    const promise = import('./runtime.ts').then((runtime) => {
+      if (mine !== generation.current) throw new Error('the lab changed mode while loading');
+      const url = remoteRef.current;
+      const next = url === null ? runtime.createMemoryLab() : runtime.createRemoteLab(url, `mqttlab-${tag}`);
+      next.reset(clientsRef.current);
+      labRef.current = next;
+      setLab(next);
+      return next;
+    });
+    promise.catch((error: unknown) => {
+      if (loading.current?.promise === promise) loading.current = null;
+      if (mine === generation.current) setLoadError(error instanceof Error ? error.message : String(error));
+    });
+    loading.current = { generation: mine, promise };
+    return promise;
+  }, [tag]);
+
+  const actions: LabActions = useMemo(() => lazyActions(() => labRef.current, ensureLab, (label, config) => {
+    setStaticClients(clientsRef.current.map((c) => (c.label === label ? { label, config } : c)));
+  }), [ensureLab]);
+
+  useEffect(() => { setHydrated(true); }, []);
+
+  // A new mode starts a new lab: the old one is closed; a real broker is what the reader just chose, so its clients load at once.
   useEffect(() => {
-    if (runtime === null) return;
-    const next = remoteUrl === null ? runtime.createMemoryLab() : runtime.createRemoteLab(remoteUrl, `mqttlab-${tag}`);
-    if (remoteUrl === null) next.reset(def.clients(params));
-    else next.reset(['A', 'B'].map((label) => ({ label, config: defaultConnectSpec(`mqttlab-${tag}-${label.toLowerCase()}`) })));
-    setLab(next);
+    generation.current++;
     setErrors({});
-    return () => next.dispose();
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- a new lab only when the runtime or the mode changes
-  }, [runtime, remoteUrl, tag]);
+    if (remoteUrl !== null) void ensureLab().catch(() => {});
+    return () => {
+      labRef.current?.dispose();
+      labRef.current = null;
+      loading.current = null;
+      setLab(null);
+    };
+  }, [remoteUrl, ensureLab]);
+
+  /** The first focus, press or key inside the lab starts loading the engine (in-page broker only; a real broker loads when chosen). */
+  const warmUp = () => {
+    if (labRef.current === null && remoteRef.current === null) void ensureLab().catch(() => {});
+  };
 
   // The state in the URL hash (shared/use-url-hash): the link's state after hydration and when the
   // reader edits the hash; a plain anchor (#how-to-read, no '=') is a heading link, not a state.
@@ -127,7 +170,8 @@ export default function BrokerLab({
     setPrediction(null);
     setRun(IDLE);
     setUrlError(null);
-    if (lab !== null && !remote && lab.getView().log.length === 0 && nextDef.invalid?.(nextParams) == null) lab.reset(nextDef.clients(nextParams));
+    if (lab === null) setStaticClients(null);
+    else if (!remote && lab.getView().log.length === 0 && nextDef.invalid?.(nextParams) == null) lab.reset(nextDef.clients(nextParams));
   };
 
   const act = useCallback((label: string | null, action: () => Promise<unknown> | unknown) => {
@@ -140,12 +184,14 @@ export default function BrokerLab({
   }, []);
 
   const runExperiment = async () => {
-    if (lab === null || runtime === null || prediction === null || invalid !== null || remote) return;
+    if (prediction === null || invalid !== null || remote) return;
     cancelled.current = false;
     setErrors({});
     setRun({ status: 'running', step: 0, outcome: null, expected: null, prediction });
     try {
-      const result = await runtime.runExperiment(lab, def, params, {
+      // The Run of an experiment is an interaction too: it waits for the engine if it is still loading.
+      const engine = await ensureLab();
+      const result = await playExperiment(engine, def, params, {
         beforeStep: async (index) => {
           setRun((r) => ({ ...r, step: index }));
           if (index > 0) await new Promise((resolve) => window.setTimeout(resolve, pace));
@@ -181,7 +227,7 @@ export default function BrokerLab({
   const topicRoot = remote ? `mqttlab/${tag}` : 'lab';
 
   return (
-    <div className="mqtt-lab not-content" data-testid="broker-lab" data-widget="broker-lab" data-pagefind-ignore="" data-ready={lab !== null ? 'true' : 'false'} data-mode={remote ? 'broker' : 'browser'}>
+    <div className="mqtt-lab not-content" data-testid="broker-lab" data-widget="broker-lab" data-pagefind-ignore="" data-ready={hydrated ? 'true' : 'false'} data-engine={lab !== null ? 'loaded' : 'none'} data-mode={remote ? 'broker' : 'browser'} onFocusCapture={warmUp} onPointerDownCapture={warmUp} onKeyDownCapture={warmUp}>
       {urlError && <p role="alert" className="mqtt-lab__error">{t('lab.badLink')}: <Said lang={lang} text={urlError} /></p>}
       {loadError && <p role="alert" className="mqtt-lab__error">{loadError}</p>}
 
@@ -245,7 +291,7 @@ export default function BrokerLab({
                   ))}
                 </fieldset>
                 <div className="mqtt-lab__toolbar">
-                  <button type="button" className="mqtt-lab__primary" onClick={runExperiment} disabled={running || prediction === null || lab === null} aria-describedby={prediction === null ? `${id}-pick` : undefined} data-testid="run">{running ? t('lab.running') : t('lab.run')}</button>
+                  <button type="button" className="mqtt-lab__primary" onClick={runExperiment} disabled={running || prediction === null} aria-describedby={prediction === null ? `${id}-pick` : undefined} data-testid="run">{running ? t('lab.running') : t('lab.run')}</button>
                   {running && <button type="button" onClick={() => { cancelled.current = true; }}>{t('lab.stop')}</button>}
                   {prediction === null && <span id={`${id}-pick`} className="mqtt-lab__hint">{t('lab.pickFirst')}</span>}
                 </div>
@@ -276,18 +322,18 @@ export default function BrokerLab({
         )}
       </section>
 
-      {view === null ? <p className="mqtt-lab__muted" aria-live="polite">{t('lab.loading')}</p> : (
+      {(
         <>
-          <ClockBar view={view} lab={lab!} t={t} lang={lang} disabled={running || pending > 0} act={act} />
+          <ClockBar view={view} lab={actions} t={t} lang={lang} disabled={running || pending > 0} act={act} />
           <section className="mqtt-lab__clients" role="group" aria-labelledby={`${id}-clients`}>
             <div className="mqtt-lab__toolbar">
               <h3 id={`${id}-clients`}>{t('lab.clients')}</h3>
-              <button type="button" onClick={() => act(null, () => lab!.addClient())} disabled={running || view.clients.length >= 6} data-testid="add-client">{t('lab.addClient')}</button>
+              <button type="button" onClick={() => act(null, () => actions.addClient())} disabled={running || view.clients.length >= 6} data-testid="add-client">{t('lab.addClient')}</button>
             </div>
             <p className="mqtt-lab__hint">{t('lab.leaveHint')}</p>
             <div className="mqtt-lab__client-grid">
               {view.clients.map((client) => (
-                <ClientCard key={`${remote ? `broker-${remoteUrl}` : 'browser'}-${client.label}`} client={client} lab={lab!} t={t} lang={lang} busy={running} canRemove={view.clients.length > 1} topicRoot={topicRoot} act={act} error={errors[client.label] ?? null} />
+                <ClientCard key={`${remote ? `broker-${remoteUrl}` : 'browser'}-${client.label}`} client={client} lab={actions} t={t} lang={lang} busy={running} canRemove={view.clients.length > 1} topicRoot={topicRoot} act={act} error={errors[client.label] ?? null} />
               ))}
             </div>
           </section>
@@ -299,7 +345,7 @@ export default function BrokerLab({
   );
 }
 
-function ClockBar({ view, lab, t, lang, disabled, act }: { view: LabView; lab: Lab; t: Translate; lang: Lang; disabled: boolean; act: (label: string | null, action: () => Promise<unknown> | unknown) => void }) {
+function ClockBar({ view, lab, t, lang, disabled, act }: { view: LabView; lab: LabActions; t: Translate; lang: Lang; disabled: boolean; act: (label: string | null, action: () => Promise<unknown> | unknown) => void }) {
   const id = useId();
   const [now, setNow] = useState(view.time);
   // Real time ticks on its own in real-broker mode.

@@ -1,7 +1,7 @@
 /** One lab client: its connect options, the three ways to leave, subscribe, publish, and what its application received. */
 import { useId, useState } from 'react';
 import type { QoS } from '../../mqtt/codec/index.ts';
-import type { Lab } from '../../mqtt/lab/lab.ts';
+import type { LabActions } from './actions.ts';
 import { NEVER, type ConnectSpec, type LabClientView, type LabText } from '../../mqtt/lab/types.ts';
 import type { Lang } from '../i18n/lang.ts';
 import type { CatalogueKey, Translate } from '../i18n/catalogue.ts';
@@ -10,7 +10,7 @@ import { Data, Said } from './said.tsx';
 
 export interface ClientCardProps {
   client: LabClientView;
-  lab: Lab;
+  lab: LabActions;
   t: Translate;
   lang: Lang;
   /** An experiment is running, or another action is in progress. */
