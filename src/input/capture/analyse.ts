@@ -6,14 +6,14 @@
  * Everything is plain data (structured-cloneable, JSON-able but for Uint8Arrays) so a Web Worker
  * can hand it to the page, and the command line can print it.
  */
-import type { ProtocolVersion } from '../../mqtt/codec/index.ts';
+import { decodePacket, type ProtocolVersion } from '../../mqtt/codec/index.ts';
 import { CaptureFileError, captureFormat, type CaptureFormat, type Frame, type FrameSource, type Timestamp } from './frames.ts';
 import { decodeLayers, endpointText, TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type TcpSegment } from './packet-layers.ts';
 import { readPcap } from './pcap.ts';
 import { readPcapng } from './pcapng.ts';
 import { DirectionReassembler } from './tcp-reassembly.ts';
 import { looksLikeMqttStart, MqttStream, type ConversationState, type Direction, type StreamEvent, type StreamPacket } from './mqtt-stream.ts';
-import { namesMqtt, readHttpHead, startsLikeHttp, WebSocketFrames } from './websocket.ts';
+import { namesMqtt, readHttpHead, startsLikeHttp, WebSocketFrames, webSocketSyncPoint } from './websocket.ts';
 
 export interface Endpoint { ip: string; port: number }
 
@@ -194,7 +194,43 @@ type Handler =
   | { kind: 'mqtt'; stream: MqttStream }
   | { kind: 'http'; stream: MqttStream }
   | { kind: 'websocket'; frames: WebSocketFrames; stream: MqttStream }
+  /** WebSocket joined midway: bytes held until a frame boundary is found (webSocketSyncPoint). */
+  | { kind: 'ws-sync'; stream: MqttStream; buffer: Uint8Array; chunks: Array<{ length: number; time: Timestamp; frame: number }> }
   | { kind: 'ignore' };
+
+/**
+ * Whether the bytes open with a whole MQTT packet that decodes cleanly (3.1.1 or 5.0). An unmasked
+ * binary frame header (0x82, length) is also a SUBSCRIBE's fixed header: MQTT that decodes wins.
+ */
+function decodesAsMqtt(bytes: Uint8Array): boolean {
+  for (const protocolVersion of [4, 5] as const) {
+    try {
+      decodePacket(bytes.subarray(0, packetLength(bytes)), { protocolVersion });
+      return true;
+    } catch { /* not this version */ }
+  }
+  return false;
+}
+
+function packetLength(bytes: Uint8Array): number {
+  let value = 0;
+  for (let i = 1; i < Math.min(5, bytes.length); i++) {
+    value += (bytes[i]! & 0x7f) * 128 ** (i - 1);
+    if ((bytes[i]! & 0x80) === 0) return 1 + i + value;
+  }
+  return bytes.length + 1;
+}
+
+/** Whether an MQTT stream joined midway finds packet boundaries in these bytes (a throwaway MqttStream). */
+function mqttSynchronises(direction: Direction, bytes: Uint8Array): boolean {
+  let found = false;
+  const probe = new MqttStream(direction, { version: null, packet: () => { found = true; }, event: () => undefined }, false);
+  probe.push(bytes, { sec: 0, nsec: 0 }, 0);
+  return found;
+}
+
+/** Bytes held while looking for a WebSocket frame boundary before the oldest are given up as skipped. */
+const WS_SYNC_WINDOW = 64 * 1024;
 
 class Side {
   readonly reassembler: DirectionReassembler;
@@ -229,6 +265,7 @@ class Side {
     if (h.kind === 'mqtt') h.stream.push(bytes, time, frame);
     else if (h.kind === 'websocket') h.frames.push(bytes, time, frame);
     else if (h.kind === 'http') this.http(bytes, time, frame);
+    else if (h.kind === 'ws-sync') this.wsSync(bytes, time, frame, false);
     else if (h.kind === 'detect') {
       this.pending.push(bytes);
       this.pendingTimes.push({ time, frame });
@@ -243,9 +280,16 @@ class Side {
       // Frame boundaries are lost with the bytes: report it and stop reading this direction.
       h.stream.gap(length, time, frame);
       this.handler = { kind: 'ignore' };
+    } else if (h.kind === 'ws-sync') {
+      // The held bytes and the lost ones are both skipped; the search starts again after the gap.
+      if (h.buffer.length > 0) this.conv.event({ kind: 'skipped', direction: this.direction, time, frame, bytes: h.buffer.length, streamOffset: 0 });
+      h.stream.gap(length, time, frame);
+      h.buffer = new Uint8Array(0);
+      h.chunks = [];
     } else if (h.kind === 'detect') {
       this.pending = [];
       this.pendingTimes = [];
+      this.joinedCache = { chunks: 0, bytes: new Uint8Array(0) };
     }
   }
 
@@ -255,19 +299,70 @@ class Side {
     const times = this.pendingTimes;
     this.pending = [];
     this.pendingTimes = [];
+    this.joinedCache = { chunks: 0, bytes: new Uint8Array(0) };
     this.bytes -= pending.reduce((n, p) => n + p.length, 0);
     pending.forEach((p, i) => this.data(p, times[i]!.time, times[i]!.frame));
   }
 
+  joinedCache: { chunks: number; bytes: Uint8Array } = { chunks: 0, bytes: new Uint8Array(0) };
+
+  /**
+   * The held bytes as one array. The chunks stay as they came, each with its own time and frame,
+   * so a protocol decided only after several segments (a connection joined midway) still gives each
+   * packet the frame that completed it.
+   */
   joined(): Uint8Array {
     if (this.pending.length === 1) return this.pending[0]!;
-    const total = this.pending.reduce((n, p) => n + p.length, 0);
-    const out = new Uint8Array(total);
+    const cache = this.joinedCache;
+    if (cache.chunks === this.pending.length && cache.chunks > 0) return cache.bytes;
+    const from = cache.chunks <= this.pending.length ? cache.chunks : 0;
+    const fresh = this.pending.slice(from);
+    const out = new Uint8Array((from === 0 ? 0 : cache.bytes.length) + fresh.reduce((n, p) => n + p.length, 0));
     let at = 0;
-    for (const p of this.pending) { out.set(p, at); at += p.length; }
-    this.pending = [out];
-    this.pendingTimes = [this.pendingTimes[this.pendingTimes.length - 1]!];
+    if (from > 0) { out.set(cache.bytes); at = cache.bytes.length; }
+    for (const p of fresh) { out.set(p, at); at += p.length; }
+    this.joinedCache = { chunks: this.pending.length, bytes: out };
     return out;
+  }
+
+  /**
+   * A WebSocket direction joined midway: hold bytes until frames line up (webSocketSyncPoint), report
+   * the bytes before the first frame boundary as skipped, as the MQTT resynchronisation does, then
+   * read frames from there. The MQTT stream inside starts unsynchronised too: a frame boundary need
+   * not be a packet boundary.
+   */
+  wsSync(bytes: Uint8Array, time: Timestamp, frame: number, final: boolean): void {
+    const h = this.handler as Extract<Handler, { kind: 'ws-sync' }>;
+    let buffer = h.buffer;
+    if (bytes.length > 0) {
+      buffer = new Uint8Array(h.buffer.length + bytes.length);
+      buffer.set(h.buffer);
+      buffer.set(bytes, h.buffer.length);
+      h.chunks.push({ length: bytes.length, time, frame });
+    }
+    const point = webSocketSyncPoint(buffer, final);
+    if (point !== null) {
+      const first = h.chunks.find((c, i) => h.chunks.slice(0, i + 1).reduce((n, x) => n + x.length, 0) > point.offset) ?? { time, frame };
+      if (point.offset > 0) this.conv.event({ kind: 'skipped', direction: this.direction, time: first.time, frame: first.frame, bytes: point.offset, streamOffset: 0 });
+      const frames = new WebSocketFrames(h.stream, () => undefined);
+      this.handler = { kind: 'websocket', frames, stream: h.stream };
+      // Chunk by chunk, so each packet keeps the time and frame of the segment that completed it.
+      let at = 0;
+      for (const c of h.chunks) {
+        const from = Math.max(at, point.offset);
+        if (from < at + c.length) frames.push(buffer.subarray(from, at + c.length), c.time, c.frame);
+        at += c.length;
+      }
+      return;
+    }
+    if (final || buffer.length >= WS_SYNC_WINDOW) {
+      // No boundary within the window: give up the window's bytes (keep a frame header's worth to retry on).
+      const keep = final ? 0 : 16;
+      if (buffer.length - keep > 0) this.conv.event({ kind: 'skipped', direction: this.direction, time, frame, bytes: buffer.length - keep, streamOffset: 0 });
+      buffer = buffer.slice(buffer.length - keep);
+      h.chunks = keep > 0 ? [{ length: keep, time, frame }] : [];
+    }
+    h.buffer = buffer;
   }
 
   private httpBuffer: Uint8Array = new Uint8Array(0);
@@ -351,7 +446,12 @@ class Conversation implements ConversationState {
     } else {
       const http = startsLikeHttp(bytes);
       if (http === 'need') return;
-      if (http === true && side.reassembler.sawSyn) this.protocol = 'mqtt-websocket';
+      // Joined midway after an HTTP upgrade: WebSocket frames, recognised by their framing.
+      const ws = !side.reassembler.sawSyn && http === false ? webSocketSyncPoint(bytes, false) : null;
+      if (ws !== null && (ws.masked || !decodesAsMqtt(bytes))) this.joinedWebSocket();
+      // Joined midway, neither WebSocket frames nor MQTT packets line up yet: wait for more bytes.
+      else if (!side.reassembler.sawSyn && http === false && ws === null && bytes.length < WS_SYNC_WINDOW && !mqttSynchronises(side.direction, bytes)) return;
+      else if (http === true && side.reassembler.sawSyn) this.protocol = 'mqtt-websocket';
       else {
         const mqtt = looksLikeMqttStart(bytes);
         if (mqtt === 'need' && bytes.length < 64) return;
@@ -372,12 +472,20 @@ class Conversation implements ConversationState {
         side.handler = { kind: 'mqtt', stream: new MqttStream(direction, this, side.reassembler.sawSyn) };
         break;
       case 'mqtt-websocket':
-        side.handler = { kind: 'http', stream: new MqttStream(direction, this, true) };
+        side.handler = side.reassembler.sawSyn
+          ? { kind: 'http', stream: new MqttStream(direction, this, true) }
+          : { kind: 'ws-sync', stream: new MqttStream(direction, this, false), buffer: new Uint8Array(0), chunks: [] };
         break;
       default:
         side.handler = { kind: 'ignore' };
     }
     side.replay();
+  }
+
+  /** The conversation is MQTT over WebSocket, joined after its upgrade: no path or subprotocol was seen. */
+  private joinedWebSocket(): void {
+    this.protocol = 'mqtt-websocket';
+    this.websocket = { path: '', subprotocol: null };
   }
 
   httpHead(side: Side, head: { startLine: string; headers: Map<string, string> }): void {
@@ -409,9 +517,14 @@ class Conversation implements ConversationState {
       const h = side.handler;
       if (h.kind === 'detect' && side.pending.length > 0) {
         // Too little to decide from (a few bytes): decide with what there is.
+        if (this.protocol === null && !side.reassembler.sawSyn) {
+          const ws = webSocketSyncPoint(side.joined(), true);
+          if (ws !== null && (ws.masked || !decodesAsMqtt(side.joined()))) this.joinedWebSocket();
+        }
         if (this.protocol === null) this.protocol = side.reassembler.sawSyn ? (looksLikeMqttStart(side.joined()) === false ? 'other' : 'mqtt') : 'mqtt';
         this.assign(side);
       }
+      if (side.handler.kind === 'ws-sync') side.wsSync(new Uint8Array(0), side.lastTime ?? lastTime, side.lastFrame ?? lastFrame, true);
       const after = side.handler;
       if (after.kind === 'mqtt' || after.kind === 'websocket' || after.kind === 'http') after.stream.finish(side.lastTime ?? lastTime, side.lastFrame ?? lastFrame);
     }

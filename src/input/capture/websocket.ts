@@ -110,3 +110,79 @@ export class WebSocketFrames {
     }
   }
 }
+
+/** Data frames that can carry MQTT (continuation, binary; MQTT is never sent in text frames, MQTT-6.0.0-1) and control frames. */
+const FRAME_OPCODES = new Set([0x0, 0x2, 0x8, 0x9, 0xa]);
+/** A frame claiming more than this is not believed while looking for a frame boundary. */
+const SYNC_MAX_FRAME = 1024 * 1024;
+
+/**
+ * Where RFC 6455 frames start in bytes taken from the middle of a WebSocket connection (the capture
+ * joined it after the HTTP upgrade): the first offset from which plausible frames follow one another
+ * up to the end of the bytes, at least two of them complete (the last may be unfinished), or, at
+ * offset 0, one binary frame ending exactly at the end. Plausible: RSV bits clear (no extension is
+ * negotiated for MQTT), a binary, continuation or control opcode (MQTT never uses text frames), the
+ * minimal length encoding, control frames unfragmented and at most 125 bytes (RFC 6455 §5.5), a
+ * continuation only after an unfinished data frame, and one mask bit throughout (a client masks
+ * every frame, a server none, §5.1). `final`: no more bytes will come, so one complete frame ending
+ * exactly at the end will do anywhere. Never "wait and see": the caller holds bytes and asks again.
+ */
+export function webSocketSyncPoint(bytes: Uint8Array, final: boolean): { offset: number; masked: boolean } | null {
+  const limit = Math.min(bytes.length, 64 * 1024);
+  for (let start = 0; start < limit; start++) {
+    const masked = chainFrom(bytes, start, final);
+    if (masked !== null) return { offset: start, masked };
+  }
+  return null;
+}
+
+/** The frames' mask bit when a plausible chain of frames runs from `start` to the end, else null. */
+function chainFrom(bytes: Uint8Array, start: number, final: boolean): boolean | null {
+  let at = start;
+  let complete = 0;
+  let masked: boolean | null = null;
+  let inMessage = false;
+  let firstBinary = false;
+  // Out of bytes inside a frame (or its header): enough if two frames were already complete.
+  const unfinished = () => (complete >= 2 ? masked : null);
+  while (at < bytes.length) {
+    if (bytes.length - at < 2) return unfinished();
+    const b0 = bytes[at]!;
+    const b1 = bytes[at + 1]!;
+    const fin = (b0 & 0x80) !== 0;
+    const opcode = b0 & 0x0f;
+    const mask = (b1 & 0x80) !== 0;
+    if ((b0 & 0x70) !== 0 || !FRAME_OPCODES.has(opcode)) return null;
+    if (masked !== null && mask !== masked) return null;
+    const control = opcode >= 0x8;
+    if (control && !fin) return null;
+    if (opcode === 0 && !inMessage) return null;
+    if (opcode === 2 && inMessage) return null;
+    let length = b1 & 0x7f;
+    let header = 2;
+    if (control && length > 125) return null;
+    if (length === 126) {
+      if (bytes.length - at < 4) return unfinished();
+      length = (bytes[at + 2]! << 8) | bytes[at + 3]!;
+      if (length < 126) return null;
+      header = 4;
+    } else if (length === 127) {
+      if (bytes.length - at < 10) return unfinished();
+      if (bytes[at + 2]! !== 0 || bytes[at + 3]! !== 0 || bytes[at + 4]! !== 0) return null;
+      length = 0;
+      for (let i = 2; i < 10; i++) length = length * 256 + bytes[at + i]!;
+      if (length < 65536) return null;
+      header = 10;
+    }
+    if (length > SYNC_MAX_FRAME) return null;
+    masked = mask;
+    if (complete === 0) firstBinary = opcode === 2;
+    const end = at + header + (mask ? 4 : 0) + length;
+    if (end > bytes.length) return unfinished();
+    if (!control) inMessage = !fin;
+    complete++;
+    at = end;
+  }
+  if (complete >= 2) return masked;
+  return complete === 1 && (final || (start === 0 && firstBinary)) ? masked : null;
+}
