@@ -213,6 +213,37 @@ describe('the broker lab in Chromium', () => {
   });
 });
 
+describe('the enhanced-authentication experiment (SCRAM-SHA-256)', () => {
+  const cases: Array<[string, string, string, string, string]> = [
+    ['/tools/broker-lab/#x=enhanced-auth&password=right', 'accepted', 'CONNACK 0x00: A is connected', 'Right!', '0x00 Success'],
+    ['/tools/broker-lab/#x=enhanced-auth&password=wrong', 'bad-credentials', 'CONNACK 0x86: bad user name or password', 'Right!', '0x86 Bad User Name or Password'],
+    ['/zh-cn/tools/broker-lab/#x=enhanced-auth&password=right', 'accepted', 'CONNACK 0x00：A 连接成功', '实验室观察到', '0x00 Success'],
+    ['/zh-cn/tools/broker-lab/#x=enhanced-auth&password=wrong', 'bad-credentials', 'CONNACK 0x86：用户名或密码错误', '实验室观察到', '0x86 Bad User Name or Password'],
+  ];
+  it.each(cases)('%s: the AUTH exchange in the log, then the outcome', async (path, prediction, observed, said, connack) => {
+    const { page, errors } = await openLab(path);
+    expect(await page.getByTestId('experiment').inputValue()).toBe('enhanced-auth');
+    await page.getByTestId(`predict-${prediction}`).check();
+    await page.getByTestId('run').click();
+    await expect.poll(() => page.getByTestId('observed').textContent().catch(() => ''), { timeout: 30_000 }).toBe(observed);
+    expect(await page.getByTestId('outcome').textContent()).toContain(said);
+    // The packets of A, in order, with the method and data on each.
+    const rows = logRows(page, '[data-kind="packet"][data-label="A"]');
+    expect(await rows.evaluateAll((all) => all.map((r) => `${r.getAttribute('data-direction')} ${r.getAttribute('data-type')}`)))
+      .toEqual(['to-broker CONNECT', 'to-client AUTH', 'to-broker AUTH', 'to-client CONNACK']);
+    const summaries = await rows.locator('td:last-child').allTextContents();
+    expect(summaries[0]).toContain('Authentication Method SCRAM-SHA-256');
+    expect(summaries[0]).toMatch(/Authentication Data “n,,n=reader,r=/);
+    expect(summaries[1]).toContain('AUTH 0x18 Continue authentication');
+    expect(summaries[2]).toMatch(/Authentication Data “c=biws,r=/);
+    expect(summaries[3]).toContain(connack);
+    // The AUTH row opens in the decoder with its bytes (0xf0: AUTH).
+    expect(await rows.nth(1).locator('a').getAttribute('href')).toMatch(/#hex=f0[0-9a-f]+&v=5$/);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 60_000);
+});
+
 describe('the broker lab in Chinese', () => {
   // Islands get only serialisable props: these pages once passed text objects holding functions,
   // which Astro's prop serialisation stripped, and the lab threw "J.choices is not a function".

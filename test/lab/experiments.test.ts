@@ -7,6 +7,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { allParams, EXPERIMENTS, experimentById, runExperiment } from '../../src/mqtt/lab/experiments.ts';
 import { Lab } from '../../src/mqtt/lab/lab.ts';
 import { labSay } from '../../src/components/broker-lab/text.ts';
+import { decodeAll } from '../../src/mqtt/codec/index.ts';
+
+const hexToBytes = (hex: string) => Uint8Array.from(hex.match(/../g)!.map((b) => parseInt(b, 16)));
 
 let lab: Lab | null = null;
 afterEach(() => { lab?.dispose(); lab = null; });
@@ -87,5 +90,48 @@ describe('what the experiments show, in detail', () => {
     await runExperiment(l, experimentById('session-expiry')!, { back: '120' });
     expect(l.record.events.find((e) => e.type === 'session-expired' && e.clientId === 'subscriber')?.time).toBe(60_000);
     expect(l.record.connacks.filter((c) => c.label === 'B').map((c) => c.sessionPresent)).toEqual([false, false]);
+  });
+});
+
+describe('enhanced authentication (SCRAM-SHA-256) with a real MQTT.js client', () => {
+  const packets = (l: Lab) => l.getView().log.filter((e) => e.kind === 'packet' && e.label === 'A').map((e) => `${e.direction === 'to-broker' ? '→' : '←'} ${e.type}`);
+  const decoded = (l: Lab, type: string, direction: 'to-broker' | 'to-client') => {
+    const row = l.getView().log.find((e) => e.type === type && e.direction === direction && e.label === 'A')!;
+    return decodeAll(hexToBytes(row.hex!), { protocolVersion: 5 }).packets[0]!.packet as { reasonCode?: number; properties?: { authenticationMethod?: string; authenticationData?: Uint8Array } };
+  };
+  const text = (bytes: Uint8Array | undefined) => new TextDecoder().decode(bytes);
+
+  it('the right password: CONNECT → AUTH 0x18 → AUTH 0x18 → CONNACK 0x00, each naming the method, the broker proving itself last', async () => {
+    const l = newLab();
+    const result = await runExperiment(l, experimentById('enhanced-auth')!, { password: 'right' });
+    expect(result).toMatchObject({ outcome: 'accepted', expected: 'accepted' });
+    expect(packets(l)).toEqual(['→ CONNECT', '← AUTH', '→ AUTH', '← CONNACK']);
+    const connect = decoded(l, 'CONNECT', 'to-broker');
+    expect(connect.properties?.authenticationMethod).toBe('SCRAM-SHA-256');
+    expect(text(connect.properties?.authenticationData)).toMatch(/^n,,n=reader,r=\S+$/);
+    const challenge = decoded(l, 'AUTH', 'to-client');
+    expect(challenge.reasonCode).toBe(0x18);
+    expect(text(challenge.properties?.authenticationData)).toMatch(/^r=\S+,s=\S+,i=4096$/);
+    const proof = decoded(l, 'AUTH', 'to-broker');
+    expect(proof).toMatchObject({ reasonCode: 0x18, properties: { authenticationMethod: 'SCRAM-SHA-256' } });
+    expect(text(proof.properties?.authenticationData)).toMatch(/^c=biws,r=\S+,p=\S+$/);
+    const connack = decoded(l, 'CONNACK', 'to-client');
+    expect(connack.reasonCode).toBe(0);
+    expect(text(connack.properties?.authenticationData)).toMatch(/^v=\S+$/);
+    expect(l.client('A').status).toBe('online');
+    // The log says it in words too: the method and the data on each row.
+    const auth = l.getView().log.find((e) => e.type === 'AUTH' && e.direction === 'to-client')!;
+    expect(labSay('en', auth.summary)).toContain('AUTH 0x18 Continue authentication (Authentication Method SCRAM-SHA-256, Authentication Data “r=');
+  });
+
+  it('a wrong password: the same exchange up to the proof, then CONNACK 0x86 and no session', async () => {
+    const l = newLab();
+    const result = await runExperiment(l, experimentById('enhanced-auth')!, { password: 'wrong' });
+    expect(result).toMatchObject({ outcome: 'bad-credentials', expected: 'bad-credentials' });
+    expect(packets(l)).toEqual(['→ CONNECT', '← AUTH', '→ AUTH', '← CONNACK']);
+    expect(decoded(l, 'CONNACK', 'to-client').reasonCode).toBe(0x86);
+    expect(l.record.events.some((e) => e.type === 'session-created')).toBe(false);
+    expect(l.client('A').status).toBe('offline');
+    expect(labSay('en', l.client('A').error!)).toContain('0x86');
   });
 });

@@ -35,6 +35,7 @@ const DATA: Readonly<Record<string, LabValues>> = {
   'keepalive': { will: 'offline' },
   'empty-id': { library: 'clientId must be given if cleanSession set to 0' },
   'downgrade': { payload: 'reading' },
+  'enhanced-auth': { method: 'SCRAM-SHA-256', user: 'reader' },
 };
 const withData = (id: string, p: Params): LabValues => ({ ...p, ...DATA[id] });
 
@@ -62,6 +63,7 @@ export function explainMessage(id: string, p: Params): LabMessage {
     case 'keepalive': return m(`exp.keepalive.explain.${p.client}`, withData(id, p));
     case 'client-id': return m(`exp.client-id.explain.${p.ids}`);
     case 'empty-id': return m(`exp.empty-id.explain.${p.variant === '5' ? 'v5' : p.variant}`);
+    case 'enhanced-auth': return m(`exp.enhanced-auth.explain.${p.password === 'wrong' ? 'wrong' : 'right'}`, withData(id, p));
     case 'downgrade': {
       const pub = Number(p.pub);
       const sub = Number(p.sub);
@@ -93,6 +95,7 @@ export function stepMessage(step: Step, configOf: (label: string) => ConnectSpec
       return m('step.connect', {
         client: step.client, version: spec.version === 5 ? '5.0' : '3.1.1', emptyId: spec.clientId === '', clientId: spec.clientId,
         ...sessionValues(spec), keepalive: String(spec.keepalive), hasWill: spec.will !== null, willTopic: spec.will?.topic ?? '', willDelay: String(spec.will?.delay ?? 0),
+        hasAuth: spec.auth !== undefined, method: spec.auth?.method ?? '',
       });
     }
     case 'reconnect-if-closed': return m('step.reconnectIfClosed', { client: step.client });

@@ -9,6 +9,7 @@
  */
 import type { QoS } from '../codec/index.ts';
 import type { ClientSetup, Lab, LabRecord } from './lab.ts';
+import { LAB_SCRAM_PASSWORD, LAB_SCRAM_USER } from './lab-auth.ts';
 import { defaultConnectSpec, NEVER, type ConnectSpec, type DisconnectSpec, type LabMessage, type PublishSpec, type SubscribeSpec, type Version } from './types.ts';
 
 export type Step =
@@ -35,7 +36,7 @@ export type Params = Record<string, string>;
 export interface ExperimentDef {
   id: string;
   /** The guide that teaches it (content/docs/guides/<guide>.mdx). */
-  guide: 'sessions' | 'retained-messages' | 'last-will' | 'keepalive' | 'client-ids' | 'qos';
+  guide: 'sessions' | 'retained-messages' | 'last-will' | 'keepalive' | 'client-ids' | 'qos' | 'connecting';
   params: ParamDef[];
   /** A reason the combination makes no sense (e.g. a 5.0-only option with 3.1.1), or null. */
   invalid?(p: Params): LabMessage | null;
@@ -295,6 +296,27 @@ export const EXPERIMENTS: ExperimentDef[] = [
     },
     // 3.1.1 MQTT-3.8.4-6, 5.0 MQTT-3.8.4-8: the lower of the published and the granted QoS.
     expected: (p) => String(Math.min(Number(p.pub), Number(p.sub))),
+  },
+  {
+    id: 'enhanced-auth',
+    guide: 'connecting',
+    params: [{ key: 'password', options: ['right', 'wrong'], default: 'right' }],
+    choices: () => ['accepted', 'bad-credentials', 'not-authorized'],
+    watch: 'A',
+    clients: (p) => [{
+      label: 'A',
+      config: spec('reader-laptop', { version: 5, auth: { method: 'SCRAM-SHA-256', username: LAB_SCRAM_USER, password: p.password === 'wrong' ? 'not-the-password' : LAB_SCRAM_PASSWORD } }),
+    }],
+    steps: () => [{ kind: 'connect', client: 'A' }],
+    observe: (record) => {
+      const code = record.connacks.find((c) => c.label === 'A')?.reasonCode;
+      return code === 0 ? 'accepted' : code === 0x86 ? 'bad-credentials' : code === 0x87 ? 'not-authorized' : `other-${code ?? 'none'}`;
+    },
+    // 5.0 §4.12: CONNECT (Authentication Method, client-first) → AUTH 0x18 (server-first) → AUTH 0x18
+    // (client-final with the proof) → CONNACK 0x00 with the server's signature. A wrong proof ends in a
+    // CONNACK with an error code (MQTT-4.12.0-4): this broker says 0x86 Bad User Name or Password,
+    // as SCRAM's "invalid-proof" is a credentials failure (5.0 §3.2.2.2).
+    expected: (p) => (p.password === 'wrong' ? 'bad-credentials' : 'accepted'),
   },
 ];
 

@@ -21,6 +21,8 @@ import type { BrokerConnection } from '../broker/connection.ts';
 import { createBrokerStream } from '../broker/duplex.ts';
 import { bytesToHex, encodePacket, StreamDecoder, type ConnectPacket, type Packet, type ProtocolVersion, type QoS } from '../codec/index.ts';
 import { PacketCapture } from './capture.ts';
+import { ScramClient } from '../broker/scram.ts';
+import { labScramAuthenticator } from './lab-auth.ts';
 import { eventMessage } from './event-text.ts';
 import { payloadText } from './payload-text.ts';
 import { summarizePacket } from './summary.ts';
@@ -296,6 +298,9 @@ export class Lab {
       timerVariant: timers.timer as never,
     };
     if (v5 && spec.sessionExpiry > 0) options.properties = { sessionExpiryInterval: spec.sessionExpiry };
+    // 5.0 §4.12: the CONNECT names the method and carries the client's first message (SCRAM client-first).
+    const scram = v5 && spec.auth !== undefined ? new ScramClient(spec.auth.username, spec.auth.password) : null;
+    if (scram !== null) options.properties = { ...options.properties, authenticationMethod: spec.auth!.method, authenticationData: scram.first() as never };
     if (spec.username !== '') options.username = spec.username;
     if (spec.password !== '') options.password = spec.password;
     if (spec.will !== null) {
@@ -308,6 +313,18 @@ export class Lab {
     const client = new this.MqttClient(() => this.openStream(slot) as never, options);
     slot.mqtt = client;
     const mine = () => slot.mqtt === client;
+    if (scram !== null) {
+      // MQTT.js hands each AUTH to handleAuth; for 0x18 Continue authentication it sends the AUTH we
+      // call back with (5.0 MQTT-4.12.0-2 / §4.12: same method, the next step's data).
+      (client as unknown as { handleAuth: (packet: { reasonCode?: number; properties?: { authenticationData?: Uint8Array } }, callback: (error?: Error, packet?: unknown) => void) => void }).handleAuth = (packet, callback) => {
+        if (packet.reasonCode !== 0x18 || packet.properties?.authenticationData === undefined) { callback(); return; }
+        this.activity++;
+        scram.final(packet.properties.authenticationData).then(
+          (data) => { this.activity++; callback(undefined, { cmd: 'auth', reasonCode: 0x18, properties: { authenticationMethod: spec.auth!.method, authenticationData: data } }); },
+          (error: unknown) => callback(error instanceof Error ? error : new Error(String(error))),
+        );
+      };
+    }
     client.on('packetsend', () => { this.activity++; });
     client.on('packetreceive', (packet) => {
       this.activity++;
@@ -361,6 +378,12 @@ export class Lab {
     });
     client.connect();
     await this.waitFor(() => slot.status !== 'connecting', 'connect');
+    // An authentication exchange waits on Web Crypto (the broker's and the client's), which the
+    // quiet-loop of settle() does not see: give it turns until the CONNACK or the close.
+    if (scram !== null && this.remote === null) {
+      for (let i = 0; i < 5000 && slot.status === 'connecting' && mine(); i++) await this.yieldToEventLoop();
+      await this.settle();
+    }
     if (slot.status === 'connecting' && mine()) {
       slot.error = msg('error.noConnack', { s: String((this.init.remoteTimeoutMs ?? 10_000) / 1000) });
       this.discard(slot);
@@ -560,7 +583,8 @@ export class Lab {
     this.detachBroker = null;
     if (this.remote === null) {
       this.clock = createManualClock(0);
-      this.broker = new Broker({ clock: this.clock, ids: sequentialIds(), options: this.init.brokerOptions });
+      // The lab's broker offers SCRAM-SHA-256 enhanced authentication for its one lab user (lab-auth.ts).
+      this.broker = new Broker({ clock: this.clock, ids: sequentialIds(), options: { authenticators: [labScramAuthenticator()], ...this.init.brokerOptions } });
       this.timers = new VirtualTimers(this.clock);
       this.detachBroker = this.broker.events.onAny((event) => this.onBrokerEvent(event));
     } else {

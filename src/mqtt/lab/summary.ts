@@ -29,6 +29,12 @@ function propertyNotes(properties: Properties | undefined): Part[] {
   if (properties.serverKeepAlive !== undefined) notes.push(part('note.serverKeepAlive', { s: String(properties.serverKeepAlive) }));
   if (properties.topicAlias !== undefined) notes.push(part('note.alias', { n: String(properties.topicAlias) }));
   if (properties.userProperties !== undefined && properties.userProperties.length > 0) notes.push(part('note.userProperties', { n: properties.userProperties.length }));
+  if (properties.authenticationMethod !== undefined) notes.push(part('note.authMethod', { method: clipText(properties.authenticationMethod, 32) }));
+  if (properties.authenticationData !== undefined) {
+    // SCRAM's messages are text (r=…,s=…,i=…); other methods may send bytes.
+    const data = payloadText(properties.authenticationData);
+    notes.push(part('note.authData', { printable: data.printable, text: data.printable ? clipText(data.text, 48) : '', bytes: properties.authenticationData.length }));
+  }
   if (properties.reasonString !== undefined) notes.push(part('note.reasonString', { text: clipText(properties.reasonString, 48) }));
   return notes;
 }
@@ -83,6 +89,7 @@ export function summarizePacket(packet: Packet, version: ProtocolVersion): Part[
     case 'DISCONNECT':
       return withNotes([part('bare', { type: packet.reasonCode !== undefined ? `DISCONNECT ${code('DISCONNECT', packet.reasonCode, 5)}` : 'DISCONNECT' })], propertyNotes(packet.properties));
     case 'AUTH':
-      return [part('bare', { type: packet.reasonCode !== undefined ? `AUTH ${hex2(packet.reasonCode)}` : 'AUTH' })];
+      // 5.0 §3.15: 0x18 Continue authentication, 0x19 Re-authenticate, 0x00 Success; the method and data say what is exchanged.
+      return withNotes([part('bare', { type: `AUTH ${code('AUTH', packet.reasonCode ?? 0, 5)}` })], propertyNotes(packet.properties));
   }
 }

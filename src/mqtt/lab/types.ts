@@ -45,6 +45,8 @@ export interface ConnectSpec {
   will: WillSpec | null;
   username: string;
   password: string;
+  /** 5.0 enhanced authentication (§4.12): the CONNECT names this Authentication Method and the client runs its exchange. */
+  auth?: { method: 'SCRAM-SHA-256'; username: string; password: string };
 }
 
 export function defaultConnectSpec(clientId: string): ConnectSpec {
