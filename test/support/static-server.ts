@@ -2,6 +2,7 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { extname, join, normalize } from 'node:path';
+import { createGzip } from 'node:zlib';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css',
@@ -13,7 +14,15 @@ const TYPES: Record<string, string> = {
 /** The built site; SITE_DIST=/some/dir serves another build (e.g. one made with `astro build --outDir`). */
 export const DIST = process.env.SITE_DIST !== undefined ? join(process.env.SITE_DIST, '/') : new URL('../../dist/', import.meta.url).pathname;
 
-export async function serveDist(): Promise<{ url: string; close: () => Promise<void> }> {
+/** Types worth compressing when `compress` is on (fonts, images and Pagefind's files are compressed already). */
+const TEXT = /^(text\/|application\/(json|xml)|image\/svg)/;
+
+/**
+ * `compress: true` sends text gzipped to a client that accepts it, as any real host does: the
+ * Lighthouse suite measures transfer over a simulated slow network, where the uncompressed
+ * bytes would be a server's cost, not the site's.
+ */
+export async function serveDist(options: { compress?: boolean } = {}): Promise<{ url: string; close: () => Promise<void> }> {
   if (!existsSync(join(DIST, 'index.html'))) throw new Error('dist/ has no index.html: run `npm run build` first (npm test does it)');
   const server: Server = createServer((request, response) => {
     const path = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname);
@@ -21,7 +30,13 @@ export async function serveDist(): Promise<{ url: string; close: () => Promise<v
     if (!file.startsWith(DIST)) { response.writeHead(403).end(); return; }
     if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
     if (!existsSync(file)) { response.writeHead(404, { 'content-type': 'text/plain' }).end('not found'); return; }
-    response.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+    const type = TYPES[extname(file)] ?? 'application/octet-stream';
+    if (options.compress === true && TEXT.test(type) && /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''))) {
+      response.writeHead(200, { 'content-type': type, 'content-encoding': 'gzip', vary: 'accept-encoding' });
+      createReadStream(file).pipe(createGzip()).pipe(response);
+      return;
+    }
+    response.writeHead(200, { 'content-type': type });
     createReadStream(file).pipe(response);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

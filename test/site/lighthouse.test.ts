@@ -1,0 +1,135 @@
+/**
+ * Lighthouse (npm `lighthouse`) driving Debian's Chromium on the home page, one page per widget
+ * and the Chinese home page, with Lighthouse's default mobile profile (phone emulation,
+ * simulated slow 4G, 4× CPU slowdown). Thresholds from issue 14: performance ≥ 95,
+ * accessibility 100, best practices 100. It prints a table of the scores with LCP and TBT.
+ *
+ * The performance score depends on how much CPU the machine gives the page: test/vitest.config.ts
+ * runs one suite file at a time (maxWorkers 1), so nothing else of `npm test` runs beside this
+ * one. On a shared 2-core machine one run can still be unlucky, so a page below the performance
+ * threshold is measured up to twice more and its best run counts (the table says so). Accessibility
+ * and best practices are not timing-dependent: they must be 100 on every run.
+ */
+import lighthouse from 'lighthouse';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serveDist } from '../support/static-server.ts';
+import { ensureDebianPackages } from '../support/system-packages.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const PAGES = ['/', '/tools/hex-decoder/', '/tools/packet-builder/', '/tools/topic-playground/', '/tools/qos-animator/', '/tools/broker-lab/', '/zh-cn/'];
+const MIN = { performance: 95, accessibility: 100, 'best-practices': 100 } as const;
+type Category = keyof typeof MIN;
+const CATEGORIES = Object.keys(MIN) as Category[];
+/** Runs of one page at most when its performance score is below the threshold. */
+const PERFORMANCE_ATTEMPTS = 3;
+
+interface Run {
+  scores: Record<Category, number>;
+  lcp: number;
+  tbt: number;
+  /** Lighthouse's CPU benchmark of this machine during the run (higher is faster; its mobile
+   * profile assumes a desktop of about 1000+ slowed down 4×). */
+  benchmark: number;
+  /** Audits that cost points, per category ("category: audit-id"). */
+  failing: string[];
+}
+
+/**
+ * Debian's Chromium with a DevTools port for Lighthouse, in its own throw-away profile. Started
+ * here rather than through chrome-launcher: it is one spawn and one line to read, and a browser
+ * is never downloaded.
+ */
+async function startChromium(): Promise<{ port: number; stop: () => Promise<void> }> {
+  if (!existsSync(CHROMIUM)) {
+    const result = ensureDebianPackages({ chromium: 'chromium' });
+    if (!result.ok) throw new Error(`Chromium is not installed and could not be installed\n${result.log.slice(-2000)}`);
+  }
+  const profile = mkdtempSync(join(tmpdir(), 'lighthouse-chromium-'));
+  const child: ChildProcess = spawn(CHROMIUM, [
+    '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run',
+    '--disable-sync', '--disable-default-apps', '--mute-audio', `--user-data-dir=${profile}`, '--remote-debugging-port=0', 'about:blank',
+  ], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const port = await new Promise<number>((resolve, reject) => {
+    let text = '';
+    const timer = setTimeout(() => reject(new Error(`Chromium did not open a DevTools port within 30 s:\n${text.slice(-2000)}`)), 30_000);
+    child.stderr!.setEncoding('utf8');
+    child.stderr!.on('data', (chunk: string) => {
+      text += chunk;
+      const found = /DevTools listening on ws:\/\/[^:]+:(\d+)\//.exec(text);
+      if (found !== null) { clearTimeout(timer); resolve(Number(found[1])); }
+    });
+    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`Chromium exited (${code}) before opening a DevTools port:\n${text.slice(-2000)}`)); });
+  });
+  child.stderr!.resume();
+  return {
+    port,
+    stop: async () => {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000))]);
+      if (child.exitCode === null) child.kill('SIGKILL');
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+let chromium: Awaited<ReturnType<typeof startChromium>> | undefined;
+let site: Awaited<ReturnType<typeof serveDist>> | undefined;
+const table: string[] = [];
+
+async function audit(url: string): Promise<Run> {
+  const result = await lighthouse(url, { port: chromium!.port, output: 'json', logLevel: 'error', onlyCategories: CATEGORIES });
+  if (result === undefined) throw new Error(`Lighthouse returned nothing for ${url}`);
+  const { lhr } = result;
+  if (lhr.runtimeError !== undefined) throw new Error(`Lighthouse could not load ${url}: ${lhr.runtimeError.code} ${lhr.runtimeError.message}`);
+  const scores = Object.fromEntries(CATEGORIES.map((id) => [id, Math.round((lhr.categories[id]?.score ?? 0) * 100)])) as Record<Category, number>;
+  const failing = CATEGORIES.flatMap((id) => (lhr.categories[id]?.auditRefs ?? [])
+    .filter((ref) => ref.weight > 0 && (lhr.audits[ref.id]?.score ?? 1) < 1)
+    .map((ref) => `${id}: ${ref.id}`));
+  return {
+    scores,
+    lcp: Math.round(lhr.audits['largest-contentful-paint']?.numericValue ?? NaN),
+    tbt: Math.round(lhr.audits['total-blocking-time']?.numericValue ?? NaN),
+    benchmark: Math.round(lhr.environment.benchmarkIndex),
+    failing,
+  };
+}
+
+beforeAll(async () => {
+  site = await serveDist({ compress: true });
+  chromium = await startChromium();
+});
+
+afterAll(async () => {
+  await chromium?.stop();
+  await site?.close();
+  console.log([
+    `Lighthouse ${'(mobile)'.padEnd(21)} perf  a11y  b.p.     LCP      TBT  CPU bench.`,
+    ...table,
+    `thresholds: performance ≥ ${MIN.performance}, accessibility ${MIN.accessibility}, best practices ${MIN['best-practices']} (a11y and b.p. shown are the lowest of a page's runs)`,
+  ].join('\n'));
+});
+
+describe('Lighthouse, mobile profile, on the home page and one page per widget', () => {
+  for (const path of PAGES) {
+    it(`scores ${path} at least ${MIN.performance} for performance and 100 for accessibility and best practices`, async () => {
+      const runs: Run[] = [];
+      do runs.push(await audit(site!.url + path));
+      while (runs.at(-1)!.scores.performance < MIN.performance && runs.length < PERFORMANCE_ATTEMPTS);
+      const best = runs.reduce((a, b) => (b.scores.performance > a.scores.performance ? b : a));
+      const note = runs.length === 1 ? '' : `   best of ${runs.length} runs (performance ${runs.map((r) => r.scores.performance).join(', ')})`;
+      const lowest = (id: Category) => Math.min(...runs.map((r) => r.scores[id]));
+      table.push(`${path.padEnd(30)} ${String(best.scores.performance).padStart(4)}  ${String(lowest('accessibility')).padStart(4)}  ${String(lowest('best-practices')).padStart(4)}  ${`${best.lcp} ms`.padStart(8)} ${`${best.tbt} ms`.padStart(8)} ${String(best.benchmark).padStart(11)}${note}`);
+      // Accessibility and best practices do not depend on timing: every run must reach them.
+      runs.forEach((run, i) => {
+        expect.soft(run.scores.accessibility, `${path} accessibility (run ${i + 1}); points lost on: ${run.failing.join(', ')}`).toBeGreaterThanOrEqual(MIN.accessibility);
+        expect.soft(run.scores['best-practices'], `${path} best practices (run ${i + 1}); points lost on: ${run.failing.join(', ')}`).toBeGreaterThanOrEqual(MIN['best-practices']);
+      });
+      expect(best.scores.performance, `${path} performance (LCP ${best.lcp} ms, TBT ${best.tbt} ms); points lost on: ${best.failing.filter((f) => f.startsWith('performance')).join(', ')}`).toBeGreaterThanOrEqual(MIN.performance);
+    }, 150_000);
+  }
+});
