@@ -6,7 +6,7 @@
  * broker (runtime.ts) load on the reader's first interaction with the lab (a focus, a press, a key),
  * and an action taken meanwhile waits for them and then runs (actions.ts).
  */
-import { useCallback, useEffect, useId, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { Suspense, useCallback, useEffect, useId, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { EXPERIMENTS, experimentById, runExperiment as playExperiment, type Params, type Step } from '../../mqtt/lab/experiments.ts';
 import { choiceMessage, experimentTitle, explainMessage, paramLabel, paramOption, questionMessage, setupMessage, stepMessage } from '../../mqtt/lab/experiment-text.ts';
 import type { LabMessage, LabText } from '../../mqtt/lab/types.ts';
@@ -333,12 +333,15 @@ export default function BrokerLab({
             <p className="mqtt-lab__hint">{t('lab.leaveHint')}</p>
             <div className="mqtt-lab__client-grid">
               {view.clients.map((client) => (
-                <ClientCard key={`${remote ? `broker-${remoteUrl}` : 'browser'}-${client.label}`} client={client} lab={actions} t={t} lang={lang} busy={running} canRemove={view.clients.length > 1} topicRoot={topicRoot} act={act} error={errors[client.label] ?? null} />
+                <Suspense key={`${remote ? `broker-${remoteUrl}` : 'browser'}-${client.label}`} fallback={null}>
+                  <ClientCard client={client} lab={actions} t={t} lang={lang} busy={running} canRemove={view.clients.length > 1} topicRoot={topicRoot} act={act} error={errors[client.label] ?? null} />
+                </Suspense>
               ))}
             </div>
           </section>
-          <PacketLog log={view.log} labels={view.clients.map((c) => c.label)} t={t} lang={lang} decoderPath={decoderPath} remote={remote} />
-          <Inspector snapshot={view.snapshot} time={view.time} t={t} lang={lang} />
+          {/* Suspense boundaries: the server-rendered parts hydrate one by one, in short tasks, not in one long one (issue #14). */}
+          <Suspense fallback={null}><PacketLog log={view.log} labels={view.clients.map((c) => c.label)} t={t} lang={lang} decoderPath={decoderPath} remote={remote} /></Suspense>
+          <Suspense fallback={null}><Inspector snapshot={view.snapshot} time={view.time} t={t} lang={lang} /></Suspense>
         </>
       )}
     </div>

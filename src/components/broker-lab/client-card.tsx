@@ -42,6 +42,7 @@ export function ClientCard({ client, lab, t, lang, busy, canRemove, topicRoot, a
   const [expiry, setExpiry] = useState('');
   const [userProperty, setUserProperty] = useState('');
   const [reason, setReason] = useState(0);
+  const [optionsOpen, setOptionsOpen] = useState(false);
 
   const configure = (change: Partial<ConnectSpec>) => lab.configure(client.label, { ...c, ...change });
   const configureWill = (change: Partial<NonNullable<ConnectSpec['will']>>) => configure({ will: { ...(c.will ?? { topic: `${topicRoot}/status/${c.clientId || client.label.toLowerCase()}`, payload: 'offline', qos: 1, retain: false }), ...change } });
@@ -77,41 +78,46 @@ export function ClientCard({ client, lab, t, lang, busy, canRemove, topicRoot, a
         {(error ?? client.error) !== null && <p className="mqtt-lab__error" data-testid={`error-${client.label}`}><Said lang={lang} text={(error ?? client.error)!} /></p>}
       </div>
 
-      <details className="mqtt-lab__options">
+      {/* The options are rendered once opened: fewer nodes to build and hydrate before the reader asks (issue #14). */}
+      <details className="mqtt-lab__options" onToggle={(e) => setOptionsOpen(e.currentTarget.open)}>
         <summary>{t('lab.connectOptions')}: MQTT {v5 ? '5.0' : '3.1.1'}, {v5 ? `${t('lab.cleanStart')} ${c.clean ? 1 : 0}` : `${t('lab.cleanSession')} ${c.clean ? 1 : 0}`}, {t('lab.keepaliveShort', { s: String(c.keepalive) })}{c.will !== null ? `, ${t('lab.will')}` : ''}</summary>
-        <div className="mqtt-lab__grid">
-          <label>{t('lab.clientId')}<input value={c.clientId} maxLength={64} onChange={(e) => configure({ clientId: e.target.value })} spellCheck={false} /></label>
-          <label>{t('lab.version')}
-            <select value={c.version} onChange={(e) => configure({ version: Number(e.target.value) as 4 | 5 })}>
-              <option value={4}>3.1.1</option>
-              <option value={5}>5.0</option>
-            </select>
-          </label>
-          <label className="mqtt-lab__check"><input type="checkbox" checked={c.clean} onChange={(e) => configure({ clean: e.target.checked })} />{v5 ? t('lab.cleanStart') : t('lab.cleanSession')}</label>
-          {v5 && (
-            <label>{t('lab.sessionExpiry')}
-              <select value={EXPIRY_CHOICES.includes(c.sessionExpiry) ? c.sessionExpiry : 0} onChange={(e) => configure({ sessionExpiry: Number(e.target.value) })}>
-                {EXPIRY_CHOICES.map((s) => <option key={s} value={s}>{s === NEVER ? t('lab.never') : s}</option>)}
+        {optionsOpen && (
+          <>
+          <div className="mqtt-lab__grid">
+            <label>{t('lab.clientId')}<input value={c.clientId} maxLength={64} onChange={(e) => configure({ clientId: e.target.value })} spellCheck={false} /></label>
+            <label>{t('lab.version')}
+              <select value={c.version} onChange={(e) => configure({ version: Number(e.target.value) as 4 | 5 })}>
+                <option value={4}>3.1.1</option>
+                <option value={5}>5.0</option>
               </select>
             </label>
-          )}
-          <label>{t('lab.keepalive')}<input type="number" min={0} max={65535} value={c.keepalive} onChange={(e) => configure({ keepalive: clampInt(e.target.value, 0, 65535) })} /></label>
-          <label>{t('lab.username')}<input value={c.username} maxLength={64} autoComplete="off" onChange={(e) => configure({ username: e.target.value })} /></label>
-          <label>{t('lab.password')}<input type="password" value={c.password} maxLength={64} autoComplete="off" onChange={(e) => configure({ password: e.target.value })} /></label>
-        </div>
-        <fieldset className="mqtt-lab__will">
-          <legend><label className="mqtt-lab__check"><input type="checkbox" checked={c.will !== null} onChange={(e) => (e.target.checked ? configureWill({}) : configure({ will: null }))} />{t('lab.will')}</label></legend>
-          {c.will !== null && (
-            <div className="mqtt-lab__grid">
-              <label>{t('lab.willTopic')}<input value={c.will.topic} maxLength={120} onChange={(e) => configureWill({ topic: e.target.value })} spellCheck={false} /></label>
-              <label>{t('lab.willPayload')}<input value={c.will.payload} maxLength={200} onChange={(e) => configureWill({ payload: e.target.value })} /></label>
-              <label>{t('lab.willQos')}<QosSelect value={c.will.qos} onChange={(qos) => configureWill({ qos })} /></label>
-              <label className="mqtt-lab__check"><input type="checkbox" checked={c.will.retain} onChange={(e) => configureWill({ retain: e.target.checked })} />{t('lab.willRetain')}</label>
-              {v5 && <label>{t('lab.willDelay')}<input type="number" min={0} value={c.will.delay ?? 0} onChange={(e) => configureWill({ delay: clampInt(e.target.value, 0, 86_400) })} /></label>}
-              {v5 && <label>{t('lab.willExpiry')}<input type="number" min={0} value={c.will.messageExpiry ?? 0} onChange={(e) => configureWill({ messageExpiry: clampInt(e.target.value, 0, 86_400) })} /></label>}
-            </div>
-          )}
-        </fieldset>
+            <label className="mqtt-lab__check"><input type="checkbox" checked={c.clean} onChange={(e) => configure({ clean: e.target.checked })} />{v5 ? t('lab.cleanStart') : t('lab.cleanSession')}</label>
+            {v5 && (
+              <label>{t('lab.sessionExpiry')}
+                <select value={EXPIRY_CHOICES.includes(c.sessionExpiry) ? c.sessionExpiry : 0} onChange={(e) => configure({ sessionExpiry: Number(e.target.value) })}>
+                  {EXPIRY_CHOICES.map((s) => <option key={s} value={s}>{s === NEVER ? t('lab.never') : s}</option>)}
+                </select>
+              </label>
+            )}
+            <label>{t('lab.keepalive')}<input type="number" min={0} max={65535} value={c.keepalive} onChange={(e) => configure({ keepalive: clampInt(e.target.value, 0, 65535) })} /></label>
+            <label>{t('lab.username')}<input value={c.username} maxLength={64} autoComplete="off" onChange={(e) => configure({ username: e.target.value })} /></label>
+            <label>{t('lab.password')}<input type="password" value={c.password} maxLength={64} autoComplete="off" onChange={(e) => configure({ password: e.target.value })} /></label>
+          </div>
+          <fieldset className="mqtt-lab__will">
+            <legend><label className="mqtt-lab__check"><input type="checkbox" checked={c.will !== null} onChange={(e) => (e.target.checked ? configureWill({}) : configure({ will: null }))} />{t('lab.will')}</label></legend>
+            {c.will !== null && (
+              <div className="mqtt-lab__grid">
+                <label>{t('lab.willTopic')}<input value={c.will.topic} maxLength={120} onChange={(e) => configureWill({ topic: e.target.value })} spellCheck={false} /></label>
+                <label>{t('lab.willPayload')}<input value={c.will.payload} maxLength={200} onChange={(e) => configureWill({ payload: e.target.value })} /></label>
+                <label>{t('lab.willQos')}<QosSelect value={c.will.qos} onChange={(qos) => configureWill({ qos })} /></label>
+                <label className="mqtt-lab__check"><input type="checkbox" checked={c.will.retain} onChange={(e) => configureWill({ retain: e.target.checked })} />{t('lab.willRetain')}</label>
+                {v5 && <label>{t('lab.willDelay')}<input type="number" min={0} value={c.will.delay ?? 0} onChange={(e) => configureWill({ delay: clampInt(e.target.value, 0, 86_400) })} /></label>}
+                {v5 && <label>{t('lab.willExpiry')}<input type="number" min={0} value={c.will.messageExpiry ?? 0} onChange={(e) => configureWill({ messageExpiry: clampInt(e.target.value, 0, 86_400) })} /></label>}
+              </div>
+            )}
+          </fieldset>
+          </>
+        )}
       </details>
 
       <div className="mqtt-lab__actions" role="group" aria-label={`${client.label}: ${t('lab.connect')} / ${t('lab.disconnect')}`}>
