@@ -184,6 +184,24 @@ describe('the packet builder page', () => {
     }
   }, 120_000);
 
+  it('names the four packet parts beside the coloured bytes, in the page’s language, each swatch in its own colour', async () => {
+    for (const [path, names] of [
+      ['/tools/packet-builder/', ['Fixed header', 'Variable header', 'Properties', 'Payload']],
+      ['/zh-cn/tools/packet-builder/', ['固定报头', '可变报头', '属性', '有效载荷']],
+    ] as const) {
+      const page = await open(path);
+      const legend = page.getByTestId('packet-builder').getByTestId('packet-part-legend');
+      expect(await legend.locator('li').allInnerTexts()).toEqual(names);
+      const swatches = await legend.locator('.mqtt-part-legend__swatch').evaluateAll((els) => els.map((el) => getComputedStyle(el).backgroundColor));
+      expect(new Set(swatches).size, swatches.join(', ')).toBe(4);
+      // The byte grid paints its bytes in the same four part colours the legend names.
+      const byteTints = await page.locator('.mqtt-pv__byte--fixed, .mqtt-pv__byte--variable, .mqtt-pv__byte--payload').evaluateAll((els) => new Set(els.map((el) => el.className.match(/mqtt-pv__byte--(fixed|variable|payload)/)![1])).size);
+      expect(byteTints).toBe(3);
+      expect(await axeViolations(page, '[data-testid="packet-part-legend"]')).toEqual([]);
+      await page.close();
+    }
+  }, 60_000);
+
   it('fits a phone: nothing overflows the page at 375 pixels', async () => {
     const page = await open('/tools/packet-builder/', { width: 375, height: 800 });
     await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);

@@ -152,4 +152,23 @@ describe('the built packet reference pages', () => {
     expect(html).toContain('固定报头');
     expect(html).toContain('有效载荷');
   });
+
+  it('name the four packet-part colours in a legend, in the page’s language, above the field tables and the examples', () => {
+    const legends = (html: string) => [...html.matchAll(/<ul class="mqtt-part-legend"[^>]*>(.*?)<\/ul>/gs)].map((m) => m[1]!.replace(/<[^>]+>/g, '|').split('|').filter((s) => s.trim() !== ''));
+    // PUBLISH has a field table per version (3.1.1 and 5.0) and examples: three legends.
+    expect(legends(readFileSync(page('', 'PUBLISH'), 'utf8'))).toEqual(Array(3).fill(['Fixed header', 'Variable header', 'Properties', 'Payload']));
+    expect(legends(readFileSync(page('zh-cn/', 'PUBLISH'), 'utf8'))).toEqual(Array(3).fill(['固定报头', '可变报头', '属性', '有效载荷']));
+  });
+
+  it('show 5.0 reason codes and 3.1.1 return codes as code and name tables', () => {
+    const html = readFileSync(page('', 'CONNACK'), 'utf8');
+    const table = (id: string) => {
+      const after = html.slice(html.indexOf(`id="${id}"`));
+      return after.slice(after.indexOf('<table'), after.indexOf('</table>'));
+    };
+    expect(table('reason-codes')).toMatch(/<th scope="col"[^>]*>Code<\/th>/);
+    expect(table('reason-codes')).toMatch(/<code[^>]*>0x87<\/code><\/td><td[^>]*>Not authorized<\/td>/);
+    expect(table('return-codes')).toMatch(/<code[^>]*>0x05<\/code><\/td><td[^>]*>[^<]+<\/td>/);
+    expect(table('return-codes')).toContain('tabindex="0"');
+  });
 });

@@ -539,6 +539,11 @@ export const EN = {
   'packet.span.notDecoded': 'Not decoded',
   'packet.span.soFar': 'The packet so far',
   'packet.span.missing': 'Missing: the remaining length promises {n, plural, one {# more byte} other {# more bytes}}',
+  'packet.part.legend': 'Packet parts',
+  'packet.part.fixedHeader': 'Fixed header',
+  'packet.part.variableHeader': 'Variable header',
+  'packet.part.properties': 'Properties',
+  'packet.part.payload': 'Payload',
   // == end packet ==
 
   // == topics (topic playground and topic validation/match explanations) ==

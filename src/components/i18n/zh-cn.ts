@@ -540,6 +540,11 @@ export const ZH_CN: Readonly<Record<CatalogueKey, string>> = {
   'packet.span.notDecoded': '未解码',
   'packet.span.soFar': '目前已有的报文字节',
   'packet.span.missing': '缺失：剩余长度还声明了 {n} 字节',
+  'packet.part.legend': '报文组成部分',
+  'packet.part.fixedHeader': '固定报头',
+  'packet.part.variableHeader': '可变报头',
+  'packet.part.properties': '属性',
+  'packet.part.payload': '有效载荷',
   // == end packet ==
 
   // == topics (topic playground and topic validation/match explanations) ==

@@ -26,7 +26,6 @@ import PacketView from '../shared/annotated-packet/annotated-packet.tsx';
 import { codecText } from '../i18n/codec-text.ts';
 import { fieldMeanings, layoutPacket } from '../shared/annotated-packet/annotated-packet-model.ts';
 import { formatNumber } from '../i18n/format.ts';
-import { GROUP_LABELS_ZH, PACKET_VIEW_EN, PACKET_VIEW_ZH } from '../shared/annotated-packet/legacy-labels.ts';
 import { PROPERTY_BY_KEY, type PacketType, type PropertyContext, type QoS } from '../../mqtt/codec/index.ts';
 
 export interface PacketBuilderProps {
@@ -36,8 +35,6 @@ export interface PacketBuilderProps {
 
 export default function PacketBuilder({ lang = 'en' }: PacketBuilderProps) {
   const t = translator(lang);
-  const pvLabels = lang === 'zh-cn' ? PACKET_VIEW_ZH : PACKET_VIEW_EN;
-  const groupLabels = lang === 'zh-cn' ? GROUP_LABELS_ZH : undefined;
   const tr = useCallback((m: BuilderMessage) => sayBuilder(lang, m), [lang]);
   const id = useId().replace(/:/g, '');
   const [state, setState] = useState<BuilderState>(defaultState);
@@ -128,7 +125,7 @@ export default function PacketBuilder({ lang = 'en' }: PacketBuilderProps) {
             <section className="mqtt-pb__section" aria-labelledby={`${id}-bytes-title`}>
               <h3 id={`${id}-bytes-title`}>{t('builder.bytesTitle')}</h3>
               <p className="mqtt-pb__hex" data-testid="pb-hex"><code>{result.bytes.length <= 256 ? hexSpaced(result.bytes) : `${hexSpaced(result.bytes.subarray(0, 256))} …`}</code></p>
-              <BytesView result={result} state={state} pvLabels={pvLabels} groupLabels={groupLabels} lang={lang} idPrefix={`${id}-pv`} />
+              <BytesView result={result} state={state} lang={lang} idPrefix={`${id}-pv`} />
               <CopyPanel ctx={ctx} result={result} />
             </section>
           )}
@@ -139,11 +136,11 @@ export default function PacketBuilder({ lang = 'en' }: PacketBuilderProps) {
   );
 }
 
-function BytesView({ result, state, pvLabels, groupLabels, lang, idPrefix }: { result: BuildResult; state: BuilderState; pvLabels: typeof PACKET_VIEW_EN; groupLabels: Readonly<Record<string, string>> | undefined; lang: Lang; idPrefix: string }) {
+function BytesView({ result, state, lang, idPrefix }: { result: BuildResult; state: BuilderState; lang: Lang; idPrefix: string }) {
   const bytes = result.bytes!;
-  const layout = useMemo(() => layoutPacket(result.spans, 0, bytes.length, { lang, ...(groupLabels ? { groupLabels } : {}) }), [result.spans, bytes.length, groupLabels, lang]);
+  const layout = useMemo(() => layoutPacket(result.spans, 0, bytes.length, { lang }), [result.spans, bytes.length, lang]);
   const meanings = useMemo(() => fieldMeanings(result.packet!, state.version), [result.packet, state.version]);
-  return <PacketView bytes={bytes} layout={layout} labels={pvLabels} meanings={meanings} idPrefix={idPrefix} />;
+  return <PacketView bytes={bytes} layout={layout} lang={lang} meanings={meanings} idPrefix={idPrefix} />;
 }
 
 // ---------------------------------------------------------------------------------------------

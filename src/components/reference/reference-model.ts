@@ -41,6 +41,9 @@ export const DIRECTIONS: Readonly<Record<PacketType, Direction>> = {
 };
 
 /** The page slug of a packet type: `/reference/publish/`. */
+/** A byte as the reference prints codes and identifiers: 0x87. */
+export const hex2 = (n: number): string => '0x' + n.toString(16).toUpperCase().padStart(2, '0');
+
 export function referenceSlug(type: PacketType): string {
   return type.toLowerCase();
 }

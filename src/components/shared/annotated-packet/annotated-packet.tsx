@@ -3,13 +3,13 @@
  * or focusing a field lights up its bytes, and hovering or moving onto a byte selects its field.
  * The grid draws only the rows in view, so a 4 MB payload scrolls as lightly as a PINGREQ.
  */
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type HTMLAttributes, type KeyboardEvent, type ReactNode, type RefObject } from 'react';
 import {
   asciiChar, bitView, formatValue, HEX_BYTE, hexPreview, moveCursor, moveInList, nodeAtByte, gridRowLabel, rowCount,
   PAYLOAD_TEXT_LIMIT, scrollToRow, visibleNodes, visibleRows, type PacketLayout, type PayloadView,
 } from './annotated-packet-model.ts';
 import { hexLines } from '../hex.ts';
-import { PACKET_VIEW_ZH, type PacketViewLabels } from './legacy-labels.ts';
+import PacketPartLegend from '../packet-part-legend.tsx';
 import { translator, type Translate } from '../../i18n/catalogue.ts';
 import type { Lang } from '../../i18n/lang.ts';
 
@@ -28,9 +28,7 @@ export interface PacketViewProps {
   errorByte?: number;
   payloads?: PayloadPanel[];
   /** The page's language (text comes from the catalogue's `packet` section). */
-  lang?: Lang;
-  /** @deprecated Pass `lang`. Kept so callers not yet moved to the catalogue keep their language. */
-  labels?: PacketViewLabels;
+  lang: Lang;
   /** Extra text for a node's value (e.g. a reason code's name), by path. */
   meanings?: Readonly<Record<string, string>>;
   idPrefix: string;
@@ -46,7 +44,7 @@ export interface PacketViewProps {
 
 export default function AnnotatedPacket(props: PacketViewProps) {
   const { bytes, layout, errorByte = -1, payloads = [], meanings = {}, idPrefix, initialPath } = props;
-  const lang: Lang = props.lang ?? (props.labels === PACKET_VIEW_ZH ? 'zh-cn' : 'en');
+  const { lang } = props;
   const t = useMemo(() => translator(lang), [lang]);
   const findPath = useCallback((path: string | undefined) => {
     if (path === undefined) return layout.nodes.length > 0 ? 0 : -1;
@@ -84,6 +82,7 @@ export default function AnnotatedPacket(props: PacketViewProps) {
 
   return (
     <div className="mqtt-pv">
+      <PacketPartLegend lang={lang} />
       <div className="mqtt-pv__panes">
         <HexGrid
           bytes={bytes} layout={layout} t={t} idPrefix={idPrefix} errorByte={errorByte}
@@ -214,28 +213,48 @@ export function HexGrid({ bytes, layout, t, idPrefix, errorByte, selected, hover
   }
 
   return (
-    <div className="mqtt-pv__grid-wrap">
-      <div
-        ref={scroller}
-        className="mqtt-pv__grid"
-        role="grid"
-        aria-label={t('packet.gridLabel')}
-        aria-rowcount={rows}
-        aria-multiselectable="true"
-        aria-readonly="true"
-        aria-activedescendant={layout.length > 0 ? cellId(cursor) : undefined}
-        aria-describedby={`${idPrefix}-grid-help`}
-        tabIndex={0}
-        data-bytes-per-row={bytesPerRow}
-        onKeyDown={onKeyDown}
-        onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
-        onMouseLeave={() => onHoverByte(-1)}
-      >
-        <div role="rowgroup" className="mqtt-pv__rows" style={{ height: rows * ROW_HEIGHT }}>
-          {rowElements}
-        </div>
+    <KeyboardPane
+      name="grid" paneRef={scroller} role="grid" label={t('packet.gridLabel')} help={t('packet.hexGridHelp')} helpId={`${idPrefix}-grid-help`}
+      activeId={layout.length > 0 ? cellId(cursor) : undefined} onKeyDown={onKeyDown} onMouseLeave={() => onHoverByte(-1)}
+      attributes={{
+        'aria-rowcount': rows, 'aria-multiselectable': true, 'aria-readonly': true, 'data-bytes-per-row': bytesPerRow,
+        onScroll: (e) => setScrollTop(e.currentTarget.scrollTop),
+      }}
+    >
+      <div role="rowgroup" className="mqtt-pv__rows" style={{ height: rows * ROW_HEIGHT }}>
+        {rowElements}
       </div>
-      <p id={`${idPrefix}-grid-help`} className="mqtt-pv__help">{t('packet.hexGridHelp')}</p>
+    </KeyboardPane>
+  );
+}
+
+interface KeyboardPaneProps {
+  /** grid or tree: the class names mqtt-pv__NAME and mqtt-pv__NAME-wrap. */
+  name: 'grid' | 'tree';
+  paneRef: RefObject<HTMLDivElement | null>;
+  role: 'grid' | 'tree';
+  label: string;
+  help: string;
+  helpId: string;
+  /** The id of the item the keyboard is on, read out by screen readers while focus stays on the pane. */
+  activeId: string | undefined;
+  onKeyDown: (event: KeyboardEvent<HTMLDivElement>) => void;
+  onMouseLeave: () => void;
+  attributes?: HTMLAttributes<HTMLDivElement> & Record<`data-${string}`, number>;
+  children: ReactNode;
+}
+
+/** The hex grid and the field tree alike: one focusable pane, its name, its active item, and the keyboard help under it. */
+function KeyboardPane({ name, paneRef, role, label, help, helpId, activeId, onKeyDown, onMouseLeave, attributes, children }: KeyboardPaneProps) {
+  return (
+    <div className={`mqtt-pv__${name}-wrap`}>
+      <div
+        ref={paneRef} className={`mqtt-pv__${name}`} role={role} aria-label={label} aria-activedescendant={activeId}
+        aria-describedby={helpId} tabIndex={0} onKeyDown={onKeyDown} onMouseLeave={onMouseLeave} {...attributes}
+      >
+        {children}
+      </div>
+      <p id={helpId} className="mqtt-pv__help">{help}</p>
     </div>
   );
 }
@@ -302,52 +321,42 @@ export function FieldTree({ layout, t, idPrefix, selected, collapsed, meanings, 
   };
 
   return (
-    <div className="mqtt-pv__tree-wrap">
-      <div
-        ref={tree}
-        className="mqtt-pv__tree"
-        role="tree"
-        aria-label={t('packet.treeLabel')}
-        aria-activedescendant={selected >= 0 ? itemId(selected) : undefined}
-        aria-describedby={`${idPrefix}-tree-help`}
-        tabIndex={0}
-        onKeyDown={onKeyDown}
-        onMouseLeave={() => onHover(-1)}
-      >
-        {order.map((index) => {
-          const node = layout.nodes[index]!;
-          const span = node.span >= 0 ? layout.spans[node.span]! : null;
-          const hasChildren = node.children.length > 0;
-          const isError = (errorByte >= node.start && errorByte < node.end && node.children.length === 0) || (errorPaths?.has(node.path) ?? false);
-          const value = span ? formatValue(span) : '';
-          const meaning = meanings[node.path];
-          return (
-            <div
-              key={index}
-              id={itemId(index)}
-              role="treeitem"
-              aria-level={node.depth + 1}
-              aria-selected={index === selected}
-              aria-expanded={hasChildren ? !collapsed.has(node.path) : undefined}
-              className={`mqtt-pv__node mqtt-pv__node--${node.kind}${index === selected ? ' mqtt-pv__node--selected' : ''}${isError ? ' mqtt-pv__node--error' : ''}`}
-              style={{ paddingInlineStart: `${0.4 + node.depth * 1.1}rem` }}
-              data-path={node.path}
-              onMouseEnter={() => onHover(index)}
-              onMouseDown={(e) => { e.preventDefault(); tree.current?.focus({ preventScroll: true }); }}
-              onClick={() => { if (hasChildren && index === selected) onToggle(node.path); onSelect(index); }}
-            >
-              <span className="mqtt-pv__twisty" aria-hidden="true">{hasChildren ? (collapsed.has(node.path) ? '▸' : '▾') : ''}</span>
-              <span className="mqtt-pv__node-label">{node.label}</span>
-              {value !== '' && <span className="mqtt-pv__node-value">{value}</span>}
-              {meaning !== undefined && <span className="mqtt-pv__node-meaning">{meaning}</span>}
-              <span className="mqtt-pv__node-range">{node.end - node.start === 1 ? `@${node.start}` : `@${node.start}+${node.end - node.start}`}</span>
-            </div>
-          );
-        })}
-        {layout.hiddenNodes > 0 && <p className="mqtt-pv__hidden">{t('packet.hiddenNodes', { count: layout.hiddenNodes })}</p>}
-      </div>
-      <p id={`${idPrefix}-tree-help`} className="mqtt-pv__help">{t('packet.treeHelp')}</p>
-    </div>
+    <KeyboardPane
+      name="tree" paneRef={tree} role="tree" label={t('packet.treeLabel')} help={t('packet.treeHelp')} helpId={`${idPrefix}-tree-help`}
+      activeId={selected >= 0 ? itemId(selected) : undefined} onKeyDown={onKeyDown} onMouseLeave={() => onHover(-1)}
+    >
+      {order.map((index) => {
+        const node = layout.nodes[index]!;
+        const span = node.span >= 0 ? layout.spans[node.span]! : null;
+        const hasChildren = node.children.length > 0;
+        const isError = (errorByte >= node.start && errorByte < node.end && node.children.length === 0) || (errorPaths?.has(node.path) ?? false);
+        const value = span ? formatValue(span) : '';
+        const meaning = meanings[node.path];
+        return (
+          <div
+            key={index}
+            id={itemId(index)}
+            role="treeitem"
+            aria-level={node.depth + 1}
+            aria-selected={index === selected}
+            aria-expanded={hasChildren ? !collapsed.has(node.path) : undefined}
+            className={`mqtt-pv__node mqtt-pv__node--${node.kind}${index === selected ? ' mqtt-pv__node--selected' : ''}${isError ? ' mqtt-pv__node--error' : ''}`}
+            style={{ paddingInlineStart: `${0.4 + node.depth * 1.1}rem` }}
+            data-path={node.path}
+            onMouseEnter={() => onHover(index)}
+            onMouseDown={(e) => { e.preventDefault(); tree.current?.focus({ preventScroll: true }); }}
+            onClick={() => { if (hasChildren && index === selected) onToggle(node.path); onSelect(index); }}
+          >
+            <span className="mqtt-pv__twisty" aria-hidden="true">{hasChildren ? (collapsed.has(node.path) ? '▸' : '▾') : ''}</span>
+            <span className="mqtt-pv__node-label">{node.label}</span>
+            {value !== '' && <span className="mqtt-pv__node-value">{value}</span>}
+            {meaning !== undefined && <span className="mqtt-pv__node-meaning">{meaning}</span>}
+            <span className="mqtt-pv__node-range">{node.end - node.start === 1 ? `@${node.start}` : `@${node.start}+${node.end - node.start}`}</span>
+          </div>
+        );
+      })}
+      {layout.hiddenNodes > 0 && <p className="mqtt-pv__hidden">{t('packet.hiddenNodes', { count: layout.hiddenNodes })}</p>}
+    </KeyboardPane>
   );
 }
 
