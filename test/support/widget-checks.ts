@@ -130,7 +130,7 @@ export const ZH_ALLOWED_LATIN = {
     'Authentication Method', 'Authentication Data', 'Will Delay Interval', 'Payload Format Indicator', 'Message Expiry Interval', 'Content Type',
     'Response Topic', 'Correlation Data', 'Subscription Identifier', 'Assigned Client Identifier', 'Server Keep Alive', 'Response Information',
     'Server Reference', 'Reason String', 'Maximum QoS', 'Retain Available', 'Wildcard Subscription Available', 'Subscription Identifiers Available',
-    'Subscription Identifier Available', 'Shared Subscription Available', 'cleanSession', 'keepalive', 'clientId',
+    'Subscription Identifier Available', 'Shared Subscription Available', 'ShareName', 'cleanSession', 'keepalive', 'clientId',
   ],
   /** Keys named on the keyboard, which Chinese keyboards label in English too. */
   keys: ['Page Up', 'Page Down', 'PgUp', 'PgDn', 'Home', 'End', 'Enter', 'Esc', 'Tab', 'Space', 'Shift'],

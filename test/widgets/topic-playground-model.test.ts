@@ -43,12 +43,12 @@ describe('the topic playground view model', () => {
 
   it('labels every cell for a screen reader', () => {
     const view = buildView(initialState());
-    expect(view.matrix[0]![0]!.label).toBe('filter sensor/+/temperature, topic sensor/kitchen/temperature: matches');
-    expect(view.matrix[2]![2]!.label).toBe('filter +/floor-5, topic $SYS/broker/uptime: no match');
+    expect(view.matrix[0]![0]!.label.text).toBe('filter sensor/+/temperature, topic sensor/kitchen/temperature: matches');
+    expect(view.matrix[2]![2]!.label.text).toBe('filter +/floor-5, topic $SYS/broker/uptime: no match');
     const bad = buildView(initialState({ filters: ['a/#/b'], names: ['a/+'] }));
-    expect(bad.matrix[0]![0]!.label).toBe('filter a/#/b, topic a/+: cannot match, each is invalid');
+    expect(bad.matrix[0]![0]!.label.text).toBe('filter a/#/b, topic a/+: cannot match, each is invalid');
     const zh = buildView(initialState(), 'zh-cn');
-    expect(zh.matrix[0]![0]!.label).toBe('过滤器 sensor/+/temperature，主题 sensor/kitchen/temperature：匹配');
+    expect(zh.matrix[0]![0]!.label.text).toBe('过滤器 sensor/+/temperature，主题 sensor/kitchen/temperature：匹配');
   });
 
   it('explains the $-topic rule, the parent level and a literal mismatch', () => {
@@ -57,7 +57,7 @@ describe('the topic playground view model', () => {
     expect(dollar.steps[0]).toMatchObject({ rule: 'dollar-topic', specRule: 'MQTT-4.7.2-1', filterLevel: '+', nameLevel: '$SYS', ok: false });
     const parent = buildView(select(initialState(), { filter: 3, name: 3 })).explanation!;
     expect(parent.steps.map((s) => s.rule)).toEqual(['literal', 'parent-level']);
-    expect(parent.summary).toContain('matches');
+    expect(parent.summary.text).toContain('matches');
     const star = buildView(select(initialState(), { filter: 4, name: 1 })).explanation!;
     expect(star.steps[1]).toMatchObject({ rule: 'literal', filterLevel: '*', nameLevel: 'floor-5', ok: false });
     expect(star.steps.every((s) => typeof s.ruleLabel === 'string' && s.ruleLabel.length > 0)).toBe(true);
@@ -66,11 +66,11 @@ describe('the topic playground view model', () => {
   it("warns that '*' is not a wildcard, with the fix", () => {
     const star = buildView(initialState()).filters[4]!;
     expect(star.valid).toBe(true);
-    expect(star.hints.join(' ')).toContain("'*' is not an MQTT wildcard");
-    expect(star.hints.join(' ')).toContain('"building-b/+"');
-    expect(star.hints.join(' ')).toContain('"building-b/#"');
+    expect(star.hints.map((h) => h.text).join(' ')).toContain("'*' is not an MQTT wildcard");
+    expect(star.hints.map((h) => h.text).join(' ')).toContain('"building-b/+"');
+    expect(star.hints.map((h) => h.text).join(' ')).toContain('"building-b/#"');
     const zh = buildView(initialState(), 'zh-cn').filters[4]!;
-    expect(zh.hints.join(' ')).toContain("'*' 不是 MQTT 通配符");
+    expect(zh.hints.map((h) => h.text).join(' ')).toContain("'*' 不是 MQTT 通配符");
   });
 
   it('marks the offending character and cites the rule of the chosen version', () => {
@@ -90,7 +90,7 @@ describe('the topic playground view model', () => {
     expect(v4.names[0]!.problems[0]!.rule).toBe('MQTT-4.7.1-1');
     // The hint a problem carries is not repeated in the list of hints.
     for (const entry of [...v4.filters, ...v4.names]) {
-      for (const p of entry.problems) if (p.hint !== undefined) expect(entry.hints).not.toContain(p.hint);
+      for (const p of entry.problems) if (p.hint !== undefined) expect(entry.hints.map((h) => h.text)).not.toContain(p.hint.text);
     }
   });
 
@@ -114,7 +114,7 @@ describe('the topic playground view model', () => {
     const v4 = buildView(initialState({ ...preset, version: 4 }));
     expect(v4.filters[0]!.shared).toBeNull();
     expect(v4.matrix[0]![0]!.status).toBe('no-match');
-    expect(v4.filters[0]!.hints.join(' ')).toContain('only in MQTT 5.0');
+    expect(v4.filters[0]!.hints.map((h) => h.text).join(' ')).toContain('only in MQTT 5.0');
     expect(v4.filters[1]!.valid).toBe(true);
   });
 
@@ -146,7 +146,7 @@ describe('the topic playground view model', () => {
     const view = buildView(initialState({ filters, names }), 'zh-cn');
     expect(performance.now() - started).toBeLessThan(2000);
     expect(view.matrix.flat().every((c) => c.status === 'match')).toBe(true);
-    expect(view.matrix[0]![0]!.label.length).toBeLessThan(250);
+    expect(view.matrix[0]![0]!.label.text.length).toBeLessThan(250);
   });
 });
 
@@ -162,13 +162,13 @@ describe('the topic playground in Chinese', () => {
       for (const [e, z] of [[en.filters[0]!, zh.filters[0]!], [en.names[0]!, zh.names[0]!]] as const) {
         expect(z.problems.map((p) => p.rule)).toEqual(e.problems.map((p) => p.rule));
         expect(z.hints.length).toBe(e.hints.length);
-        for (const text of [...z.problems.flatMap((p) => [p.message, p.hint ?? '中']), ...z.hints]) {
+        for (const text of [...z.problems.flatMap((p) => [p.message.text, p.hint?.text ?? '中']), ...z.hints.map((h) => h.text)]) {
           expect(text).toMatch(/[\u4e00-\u9fff]/);
           expect(englishIn(text), text).toEqual([]);
         }
       }
       expect(zh.explanation!.steps.length).toBe(en.explanation!.steps.length);
-      for (const text of [zh.explanation!.summary, ...zh.explanation!.steps.flatMap((s) => [s.text, s.ruleLabel])]) {
+      for (const text of [zh.explanation!.summary.text, ...zh.explanation!.steps.flatMap((s) => [s.text.text, s.ruleLabel])]) {
         expect(text).toMatch(/[\u4e00-\u9fff]/);
         expect(englishIn(text), text).toEqual([]);
       }
@@ -186,11 +186,11 @@ describe('the topic playground in Chinese', () => {
     ];
     for (const [filter, name, expected] of cases) {
       const zh = buildView(initialState({ filters: [filter], names: [name] }), 'zh-cn').explanation!;
-      expect(zh.steps.map((s) => s.text).join(' '), `${filter} × ${name}`).toMatch(expected);
+      expect(zh.steps.map((s) => s.text.text).join(' '), `${filter} × ${name}`).toMatch(expected);
       expect(zh.matched).toBe(explainMatch(filter, name).matched);
     }
     const long = buildView(initialState({ filters: ['a'], names: ['a'] }), 'zh-cn');
-    expect(long.explanation!.summary).toBe('"a" 匹配 "a"：每一层都匹配。');
+    expect(long.explanation!.summary.text).toBe('"a" 匹配 "a"：每一层都匹配。');
   });
 
   it('cites the same rule ids as the English problems', () => {
@@ -230,7 +230,7 @@ describe('the topic playground in Chinese', () => {
         const state = kind === 'filter' ? initialState({ filters: [text], version }) : initialState({ names: [text], version });
         const view = buildView(state, 'zh-cn');
         const entry = kind === 'filter' ? view.filters[0]! : view.names[0]!;
-        sentences = [...entry.problems.flatMap((p) => [p.message, ...(p.hint === undefined ? [] : [p.hint])]), ...entry.hints];
+        sentences = [...entry.problems.flatMap((p) => [p.message.text, ...(p.hint === undefined ? [] : [p.hint.text])]), ...entry.hints.map((h) => h.text)];
       }
       expect(sentences.length, JSON.stringify(text.slice(0, 20))).toBeGreaterThan(0);
       for (const sentence of sentences) {
@@ -241,7 +241,7 @@ describe('the topic playground in Chinese', () => {
     }
     for (const [filter, name] of PAIRS) {
       const x = buildView(initialState({ filters: [filter], names: [name] }), 'zh-cn').explanation!;
-      for (const sentence of [x.summary, ...x.steps.flatMap((s) => [s.text, s.ruleLabel])]) {
+      for (const sentence of [x.summary.text, ...x.steps.flatMap((s) => [s.text.text, s.ruleLabel])]) {
         expect(sentence, `${filter} × ${name}`).toMatch(/[\u4e00-\u9fff]/);
         expect(englishIn(sentence), sentence).toEqual([]);
         expect(sentence).not.toMatch(/\{\w+[},]/);

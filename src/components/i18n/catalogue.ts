@@ -7,11 +7,12 @@
  */
 import { EN, type CatalogueKey } from './en.ts';
 import { ZH_CN } from './zh-cn.ts';
-import { format, type Values } from './format.ts';
+import { format, formatParts, type FormattedPart, type PartValues, type Values } from './format.ts';
 import type { Lang } from './lang.ts';
 
 export type { CatalogueKey } from './en.ts';
 export type { Lang } from './lang.ts';
+export type { FormattedPart } from './format.ts';
 
 const CATALOGUES: Readonly<Record<Lang, Readonly<Record<CatalogueKey, string>>>> = { en: EN, 'zh-cn': ZH_CN };
 
@@ -41,4 +42,22 @@ export function translator(lang: Lang): Translate {
 /** Renders a core Message in `lang`. */
 export function say(lang: Lang, message: Message): string {
   return translate(lang, message.key, message.values);
+}
+
+/** A sentence with its inserted values marked: `text` to compare and label with, `parts` to render (values as data). */
+export interface MarkedText {
+  readonly text: string;
+  readonly parts: readonly FormattedPart[];
+}
+
+/** Like `translate`, with the inserted values kept apart from the catalogue's words. */
+export function translateMarked(lang: Lang, key: string, values?: PartValues): MarkedText {
+  const template = hasKey(key) ? CATALOGUES[lang][key] : undefined;
+  const parts = template === undefined ? [{ text: key, data: false }] : formatParts(template, values, lang);
+  return { text: parts.map((part) => part.text).join(''), parts };
+}
+
+/** Like `say`, with the inserted values kept apart from the catalogue's words. */
+export function sayMarked(lang: Lang, message: Message): MarkedText {
+  return translateMarked(lang, message.key, message.values);
 }

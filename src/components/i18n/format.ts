@@ -56,25 +56,46 @@ function cases(body: string): Map<string, string> {
   return found;
 }
 
-export function format(template: string, values: Values = {}, lang: Lang = 'en'): string {
-  let out = '';
+/**
+ * One run of formatted text. `data` marks a value inserted from outside the catalogue (a topic, a
+ * client id, a level the reader typed): views render it with translate="no", the HTML way to say
+ * "data, not prose", so page translators leave it alone and the site gate can tell it from UI text.
+ */
+export interface FormattedPart {
+  readonly text: string;
+  readonly data: boolean;
+}
+
+/** Values for `formatParts`: besides plain values, already formatted parts (a sentence inside a sentence). */
+export type PartValues = Readonly<Record<string, string | number | boolean | undefined | readonly FormattedPart[]>>;
+
+function push(out: FormattedPart[], text: string, data: boolean): void {
+  if (text === '') return;
+  const last = out[out.length - 1];
+  if (last !== undefined && last.data === data) out[out.length - 1] = { text: last.text + text, data };
+  else out.push({ text, data });
+}
+
+function formatInto(out: FormattedPart[], template: string, values: PartValues, lang: Lang): void {
   let i = 0;
   while (i < template.length) {
     const open = template.indexOf('{', i);
     if (open < 0) {
-      out += template.slice(i);
+      push(out, template.slice(i), false);
       break;
     }
-    out += template.slice(i, open);
+    push(out, template.slice(i, open), false);
     const end = closing(template, open);
     if (end < 0) {
-      out += template.slice(open);
+      push(out, template.slice(open), false);
       break;
     }
     const inner = template.slice(open + 1, end);
     const match = /^\s*(\w+)\s*,\s*(plural|select)\s*,([\s\S]*)$/.exec(inner);
     if (match === null) {
-      out += show(values[inner.trim()], lang, template.slice(open, end + 1));
+      const value = values[inner.trim()];
+      if (Array.isArray(value)) for (const part of value as readonly FormattedPart[]) push(out, part.text, part.data);
+      else push(out, show(value as string | number | boolean | undefined, lang, template.slice(open, end + 1)), typeof value === 'string');
     } else {
       const [, name, kind, body] = match;
       const value = values[name];
@@ -86,9 +107,19 @@ export function format(template: string, values: Values = {}, lang: Lang = 'en')
       } else {
         chosen = options.get(String(value)) ?? options.get('other');
       }
-      out += chosen === undefined ? '' : format(chosen, values, lang);
+      if (chosen !== undefined) formatInto(out, chosen, values, lang);
     }
     i = end + 1;
   }
+}
+
+/** The template filled in, as runs of catalogue text and inserted values (see FormattedPart). */
+export function formatParts(template: string, values: PartValues = {}, lang: Lang = 'en'): FormattedPart[] {
+  const out: FormattedPart[] = [];
+  formatInto(out, template, values, lang);
   return out;
+}
+
+export function format(template: string, values: PartValues = {}, lang: Lang = 'en'): string {
+  return formatParts(template, values, lang).map((part) => part.text).join('');
 }

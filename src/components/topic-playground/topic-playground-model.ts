@@ -18,7 +18,7 @@ import {
   type TopicProblem,
   type TopicProtocolVersion,
 } from '../../mqtt/topics/index.ts';
-import { say, translate } from '../i18n/catalogue.ts';
+import { sayMarked, translate, translateMarked, type MarkedText } from '../i18n/catalogue.ts';
 import type { Lang } from '../i18n/lang.ts';
 
 export type { Lang } from '../i18n/lang.ts';
@@ -107,8 +107,8 @@ export interface TextSegment {
 
 export interface ProblemView {
   rule: string;
-  message: string;
-  hint?: string;
+  message: MarkedText;
+  hint?: MarkedText;
   /** UTF-16 index of the offending character, or -1. */
   index: number;
   level: number;
@@ -121,7 +121,7 @@ export interface EntryView {
   valid: boolean;
   problems: ProblemView[];
   /** Common-mistake hints that are not already a problem's hint. */
-  hints: string[];
+  hints: MarkedText[];
   /** The text split around the offending characters; null when no problem points at a character. */
   segments: TextSegment[] | null;
   /** A valid 5.0 shared subscription. */
@@ -135,7 +135,8 @@ export interface CellView {
   name: number;
   status: CellStatus;
   /** What a screen reader says, e.g. "filter a/+, topic a/b: matches". */
-  label: string;
+  /** The cell's accessible name; its filter and topic are marked as data (rendered translate="no"). */
+  label: MarkedText;
 }
 
 export interface StepView {
@@ -145,7 +146,7 @@ export interface StepView {
   rule: MatchRule;
   ruleLabel: string;
   ok: boolean;
-  text: string;
+  text: MarkedText;
   specRule?: string;
 }
 
@@ -155,7 +156,7 @@ export interface ExplanationView {
   filterText: string;
   nameText: string;
   matched: boolean;
-  summary: string;
+  summary: MarkedText;
   steps: StepView[];
 }
 
@@ -170,9 +171,9 @@ export interface PlaygroundView {
 }
 
 /** A match step in `lang`; an 'invalid' step names the validation problem inside its sentence. */
-export function sayStep(lang: Lang, step: MatchStep): string {
-  if (step.problem === undefined) return say(lang, step.message);
-  return translate(lang, step.message.key, { ...step.message.values, problem: say(lang, step.problem.message) });
+export function sayStep(lang: Lang, step: MatchStep): MarkedText {
+  if (step.problem === undefined) return sayMarked(lang, step.message);
+  return translateMarked(lang, step.message.key, { ...step.message.values, problem: sayMarked(lang, step.problem.message).parts });
 }
 
 /** Shortens a string for a label or a message; never cuts a surrogate pair in two. */
@@ -220,13 +221,13 @@ export function segmentText(text: string, marks: readonly number[]): TextSegment
 function entryView(text: string, kind: TopicKind, index: number, version: Version, lang: Lang): EntryView {
   const check = kind === 'filter' ? validateTopicFilter(text, { protocolVersion: version }) : validateTopicName(text, { protocolVersion: version });
   const problems: ProblemView[] = check.valid ? [] : check.problems.map((p: TopicProblem) => {
-    const view: ProblemView = { rule: p.rule, message: say(lang, p.message), index: p.index, level: p.level };
-    if (p.hint !== undefined) view.hint = say(lang, p.hint);
+    const view: ProblemView = { rule: p.rule, message: sayMarked(lang, p.message), index: p.index, level: p.level };
+    if (p.hint !== undefined) view.hint = sayMarked(lang, p.hint);
     return view;
   });
   // A hint already given with a problem is not repeated below it.
-  const problemHints = new Set(problems.map((p) => p.hint).filter((h): h is string => h !== undefined));
-  const hints = topicHints(text, kind, { protocolVersion: version }).map((h) => say(lang, h)).filter((h) => !problemHints.has(h));
+  const problemHints = new Set(problems.map((p) => p.hint?.text).filter((h): h is string => h !== undefined));
+  const hints = topicHints(text, kind, { protocolVersion: version }).map((h) => sayMarked(lang, h)).filter((h) => !problemHints.has(h.text));
   const marks = problems.map((p) => p.index).filter((i) => i >= 0);
   return {
     kind,
@@ -252,7 +253,7 @@ function explanationView(state: PlaygroundState, cell: Cell, lang: Lang): Explan
     if (s.specRule !== undefined) view.specRule = s.specRule;
     return view;
   });
-  return { filter: cell.filter, name: cell.name, filterText: filter, nameText: name, matched: explained.matched, summary: say(lang, explained.summary), steps };
+  return { filter: cell.filter, name: cell.name, filterText: filter, nameText: name, matched: explained.matched, summary: sayMarked(lang, explained.summary), steps };
 }
 
 export function buildView(state: PlaygroundState, lang: Lang = 'en'): PlaygroundView {
@@ -273,7 +274,7 @@ export function buildView(state: PlaygroundState, lang: Lang = 'en'): Playground
       status = 'no-match';
       verdict = translate(lang, 'topics.ui.verdictNoMatch');
     }
-    return { filter: f.index, name: n.index, status, label: translate(lang, 'topics.ui.cellLabel', { filter: clip(visibleText(f.text)), name: clip(visibleText(n.text)), verdict }) };
+    return { filter: f.index, name: n.index, status, label: translateMarked(lang, 'topics.ui.cellLabel', { filter: clip(visibleText(f.text)), name: clip(visibleText(n.text)), verdict }) };
   }));
   const cell = state.selected;
   const explanation = cell !== null && cell.filter < filters.length && cell.name < names.length

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import { translator } from '../i18n/catalogue.ts';
+import { translateMarked, translator } from '../i18n/catalogue.ts';
+import MarkedText from '../shared/marked-text.tsx';
 import VersionSelect from '../shared/version-select.tsx';
 import { useUrlHash } from '../shared/use-url-hash.ts';
 import type { VersionChoice } from '../shared/version.ts';
@@ -132,8 +133,8 @@ export default function TopicPlayground({ lang = 'en', preset, syncUrl = true }:
                     <ul>
                       {e.problems.slice(0, SHOWN_PROBLEMS).map((p, i) => (
                         <li key={i}>
-                          <strong className="mqtt-tp__rule">{p.rule}</strong> {visibleText(p.message)}
-                          {p.hint !== undefined && <span className="mqtt-tp__hint-inline"> {t('topics.ui.hintInline', { hint: visibleText(p.hint) })}</span>}
+                          <strong className="mqtt-tp__rule">{p.rule}</strong> <MarkedText said={p.message} showValue={visibleText} />
+                          {p.hint !== undefined && <span className="mqtt-tp__hint-inline"> <MarkedText said={translateMarked(language, 'topics.ui.hintInline', { hint: p.hint.parts })} showValue={visibleText} /></span>}
                         </li>
                       ))}
                       {hidden > 0 && <li>{t('topics.ui.moreProblems', { n: hidden })}</li>}
@@ -142,10 +143,10 @@ export default function TopicPlayground({ lang = 'en', preset, syncUrl = true }:
                 )}
                 {e.hints.length > 0 && (
                   <ul className="mqtt-tp__hints" data-testid={`${kind}-hints-${e.index}`}>
-                    {e.hints.map((h, i) => <li key={i}><span className="mqtt-tp__hint-label">{t('topics.ui.hint')}</span> {visibleText(h)}</li>)}
+                    {e.hints.map((h, i) => <li key={i}><span className="mqtt-tp__hint-label">{t('topics.ui.hint')}</span> <MarkedText said={h} showValue={visibleText} /></li>)}
                   </ul>
                 )}
-                {e.shared !== null && <p className="mqtt-tp__shared">{t('topics.ui.sharedNote', { group: visibleText(e.shared.group), filter: visibleText(e.shared.filter) })}</p>}
+                {e.shared !== null && <p className="mqtt-tp__shared"><MarkedText said={translateMarked(language, 'topics.ui.sharedNote', { group: e.shared.group, filter: e.shared.filter })} showValue={visibleText} /></p>}
               </li>
             );
           })}
@@ -215,7 +216,7 @@ export default function TopicPlayground({ lang = 'en', preset, syncUrl = true }:
                           data-status={c.status}
                           data-testid={`cell-${c.filter}-${c.name}`}
                           tabIndex={isFocus ? 0 : -1}
-                          aria-label={c.label}
+                          aria-labelledby={`${id}-cell-${c.filter}-${c.name}`}
                           aria-pressed={isSelected}
                           onClick={() => { setFocus({ filter: c.filter, name: c.name }); edit((s) => select(s, { filter: c.filter, name: c.name })); }}
                           onFocus={() => { if (!isFocus) setFocus({ filter: c.filter, name: c.name }); }}
@@ -224,6 +225,8 @@ export default function TopicPlayground({ lang = 'en', preset, syncUrl = true }:
                           <span aria-hidden="true" className="mqtt-tp__mark">{c.status === 'match' ? '✓' : c.status === 'no-match' ? '✗' : '⚠'}</span>{' '}
                           {c.status === 'match' ? t('topics.ui.match') : c.status === 'no-match' ? t('topics.ui.noMatch') : t('topics.ui.cannotMatch')}
                         </button>
+                        {/* The name lives in an element so its filter and topic can be marked as data (an aria-label cannot mark part of itself). */}
+                        <span id={`${id}-cell-${c.filter}-${c.name}`} hidden><MarkedText said={c.label} /></span>
                       </td>
                     );
                   })}
@@ -240,7 +243,7 @@ export default function TopicPlayground({ lang = 'en', preset, syncUrl = true }:
         <div aria-live="polite" aria-atomic="true" data-testid="explanation-summary">
           {x === null
             ? <p>{t('topics.ui.choose')}</p>
-            : <p className={`mqtt-tp__summary mqtt-tp__summary--${x.matched ? 'match' : 'no-match'}`}><span aria-hidden="true">{x.matched ? '✓ ' : '✗ '}</span>{visibleText(x.summary)}</p>}
+            : <p className={`mqtt-tp__summary mqtt-tp__summary--${x.matched ? 'match' : 'no-match'}`}><span aria-hidden="true">{x.matched ? '✓ ' : '✗ '}</span><MarkedText said={x.summary} showValue={visibleText} /></p>}
         </div>
         {x !== null && (
           <ol className="mqtt-tp__steps" data-testid="explanation-steps">
@@ -264,7 +267,7 @@ export default function TopicPlayground({ lang = 'en', preset, syncUrl = true }:
                     {t('topics.ui.versus')} {t('topics.ui.nameLevel')} <code>{s.nameLevel === null ? t('topics.ui.none') : shown(s.nameLevel)}</code>
                   </p>
                 )}
-                <p className="mqtt-tp__step-text">{visibleText(s.text)}</p>
+                <p className="mqtt-tp__step-text"><MarkedText said={s.text} showValue={visibleText} /></p>
               </li>
             ))}
           </ol>
