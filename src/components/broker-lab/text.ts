@@ -1,7 +1,5 @@
 /** The lab's words in the page's language: core messages, times and durations. */
-import { hasKey, translate } from '../i18n/catalogue.ts';
-import { EN } from '../i18n/en.ts';
-import { ZH_CN } from '../i18n/zh-cn.ts';
+import { hasKey, translate, translateMarked, type FormattedPart } from '../i18n/catalogue.ts';
 import type { Lang } from '../i18n/lang.ts';
 import type { LabMessage, LabText } from '../../mqtt/lab/types.ts';
 
@@ -22,43 +20,23 @@ export function labSay(lang: Lang, text: LabText): string {
 }
 
 /** A run of lab text: catalogue words, or a value from outside the catalogue (`data`). */
-export interface LabPart {
-  readonly text: string;
-  readonly data: boolean;
-}
-
-const TEMPLATES: Readonly<Record<Lang, Readonly<Record<string, string>>>> = { en: EN, 'zh-cn': ZH_CN };
-const MARK = /\u0001(\d+)\u0002/g;
+export type LabPart = FormattedPart;
 
 /**
- * Like `labSay`, with the values kept apart from the catalogue's words: client ids, topics,
- * payloads, reason-code names and library messages are data, which the view renders in
- * translate="no" spans (said.tsx). String values are passed to the formatter as numbered marks
- * and put back as data parts; values a template chooses by (select/plural), numbers and nested
- * `lab.` keys (catalogue text) stay as they are.
+ * Like `labSay`, with the values kept apart from the catalogue's words (the catalogue's own
+ * `translateMarked`): client ids, topics, payloads, reason-code names and library messages are
+ * data, which the view renders in translate="no" spans (said.tsx); outside text (an MQTT.js
+ * error) is data as a whole; a nested `lab.` key is catalogue text with its own values marked.
  */
 export function labMarked(lang: Lang, text: LabText): LabPart[] {
   if (typeof text === 'string') return [{ text, data: true }];
   if (Array.isArray(text)) return (text as readonly LabMessage[]).flatMap((part) => labMarked(lang, part));
   const message = text as LabMessage;
-  const template = TEMPLATES[lang][message.key] ?? '';
-  const data: string[] = [];
-  const values: Record<string, string | number | boolean> = { ...message.values };
+  const values: Record<string, string | number | boolean | readonly FormattedPart[]> = { ...message.values };
   for (const [name, value] of Object.entries(values)) {
-    if (typeof value !== 'string') continue;
-    if (value.startsWith('lab.') && hasKey(value)) values[name] = translate(lang, value, message.values);
-    else if (!new RegExp(`\\{\\s*${name}\\s*,\\s*(?:select|plural)`).test(template)) values[name] = `\u0001${data.push(value) - 1}\u0002`;
+    if (typeof value === 'string' && value.startsWith('lab.') && hasKey(value)) values[name] = translateMarked(lang, value, message.values).parts;
   }
-  const out: LabPart[] = [];
-  const said = translate(lang, message.key, values);
-  let at = 0;
-  for (const match of said.matchAll(MARK)) {
-    if (match.index > at) out.push({ text: said.slice(at, match.index), data: false });
-    out.push({ text: data[Number(match[1])]!, data: true });
-    at = match.index + match[0].length;
-  }
-  if (at < said.length) out.push({ text: said.slice(at), data: false });
-  return out;
+  return [...translateMarked(lang, message.key, values).parts];
 }
 
 /** Lab time: "12.000 s" (12.000 秒), or "2:05.000" past a minute. */
