@@ -9,8 +9,8 @@ import { say, translator } from '../i18n/catalogue.ts';
 import type { Lang } from '../i18n/lang.ts';
 import { emitEmbedEvent } from '../shared/embed/events.ts';
 import { replayFrame, replayRows, type ReplayState } from './capture-replay.ts';
+import { PlaybackControls, usePlayTimer } from './playback.tsx';
 
-const SPEEDS = [2000, 1200, 700, 350];
 const VERSION_TEXT = { 3: '3.1', 4: '3.1.1', 5: '5.0' } as const;
 
 export interface ReplayViewProps {
@@ -34,12 +34,7 @@ export default function ReplayView({ lang, state, onChange, onLeave }: ReplayVie
   const back = () => move(state.cursor - 1);
   const restart = () => { setPlaying(false); move(0); };
 
-  useEffect(() => {
-    if (!playing) return;
-    if (!canStep) { setPlaying(false); return; }
-    const timer = window.setTimeout(forward, SPEEDS[speed]);
-    return () => window.clearTimeout(timer);
-  }, [playing, canStep, speed, forward]);
+  usePlayTimer(playing, canStep, speed, forward, setPlaying, state.cursor);
 
   useEffect(() => { if (state.cursor > 0) emitEmbedEvent('step-changed', { step: state.cursor, total, done: frame.complete }); }, [state.cursor, total, frame.complete]);
 
@@ -82,17 +77,10 @@ export default function ReplayView({ lang, state, onChange, onLeave }: ReplayVie
         </label>
       </fieldset>
 
-      <div className="mqtt-qos__controls" role="toolbar" aria-label={t('animator.controls')}>
-        <button type="button" onClick={restart} aria-keyshortcuts="Home">{t('animator.restart')}</button>
-        <button type="button" onClick={back} disabled={state.cursor === 0} aria-keyshortcuts="ArrowLeft" data-testid="back">{t('animator.back')}</button>
-        <button type="button" onClick={forward} disabled={!canStep} aria-keyshortcuts="ArrowRight" data-testid="step">{t('animator.step')}</button>
-        <button type="button" onClick={() => setPlaying((p) => !p)} disabled={!canStep && !playing} aria-pressed={playing} aria-keyshortcuts="Space" data-testid="play">{playing ? t('animator.pause') : t('animator.play')}</button>
-        <label>{t('animator.speed')}
-          <select value={speed} onChange={(ev) => setSpeed(Number(ev.target.value))}>
-            {SPEEDS.map((ms, i) => <option key={ms} value={i}>{t(`animator.speed.${i}` as 'animator.speed.0')}</option>)}
-          </select>
-        </label>
-      </div>
+      <PlaybackControls
+        t={t} atStart={state.cursor === 0} canStep={canStep} playing={playing} speed={speed}
+        onRestart={restart} onBack={back} onForward={forward} onTogglePlay={() => setPlaying((p) => !p)} onSpeed={setSpeed}
+      />
       <div className="mqtt-qos__controls" role="toolbar" aria-label={t('animator.faults')}>
         <span className="mqtt-qos__group-label" id={disabledNote} data-testid="replay-disabled-note">{t('animator.replay.disabled')}</span>
         <span className="mqtt-qos__pair">

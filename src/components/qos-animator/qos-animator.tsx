@@ -11,6 +11,7 @@ import './qos-animator.css';
 import { emitEmbedEvent } from '../shared/embed/events.ts';
 import { isReplayHash, parseReplay, serializeReplay, type ReplayState } from './capture-replay.ts';
 import ReplayView from './capture-replay-view.tsx';
+import { PlaybackControls, usePlayTimer } from './playback.tsx';
 
 export interface QosAnimatorProps {
   /** The page's language. Islands get only serialisable props: the text is chosen in here. */
@@ -23,7 +24,6 @@ export interface QosAnimatorProps {
   decoderPath?: string;
 }
 
-const SPEEDS = [2000, 1200, 700, 350];
 
 function usePrefersReducedMotion(): boolean {
   const [reduced, setReduced] = useState(false);
@@ -93,13 +93,7 @@ export default function QosAnimator({ lang = 'en', preset, syncUrl = true, decod
   };
 
   // Play: one step per tick until the flow settles.
-  useEffect(() => {
-    if (!playing) return;
-    if (!canStep) { setPlaying(false); return; }
-    const timer = window.setTimeout(forward, SPEEDS[speed]);
-    return () => window.clearTimeout(timer);
-    // One tick per step: the cursor moving re-arms the timer.
-  }, [playing, canStep, speed, forward, state.cursor, state.actions.length]);
+  usePlayTimer(playing, canStep, speed, forward, setPlaying, `${state.cursor}.${state.actions.length}`);
 
   useEffect(() => {
     historyRef.current?.lastElementChild?.scrollIntoView?.({ block: 'nearest', behavior: reducedMotion ? 'auto' : 'smooth' });
@@ -177,17 +171,10 @@ export default function QosAnimator({ lang = 'en', preset, syncUrl = true, decod
         )}
       </fieldset>
 
-      <div className="mqtt-qos__controls" role="toolbar" aria-label={t('animator.controls')}>
-        <button type="button" onClick={restart} aria-keyshortcuts="Home">{t('animator.restart')}</button>
-        <button type="button" onClick={back} disabled={state.cursor === 0} aria-keyshortcuts="ArrowLeft" data-testid="back">{t('animator.back')}</button>
-        <button type="button" onClick={forward} disabled={!canStep} aria-keyshortcuts="ArrowRight" data-testid="step">{t('animator.step')}</button>
-        <button type="button" onClick={() => setPlaying((p) => !p)} disabled={!canStep && !playing} aria-pressed={playing} aria-keyshortcuts="Space" data-testid="play">{playing ? t('animator.pause') : t('animator.play')}</button>
-        <label>{t('animator.speed')}
-          <select value={speed} onChange={(e) => setSpeed(Number(e.target.value))}>
-            {SPEEDS.map((ms, i) => <option key={ms} value={i}>{t(`animator.speed.${i}` as 'animator.speed.0')}</option>)}
-          </select>
-        </label>
-      </div>
+      <PlaybackControls
+        t={t} atStart={state.cursor === 0} canStep={canStep} playing={playing} speed={speed}
+        onRestart={restart} onBack={back} onForward={forward} onTogglePlay={() => setPlaying((p) => !p)} onSpeed={setSpeed}
+      />
       <div className="mqtt-qos__controls" role="toolbar" aria-label={t('animator.faults')}>
         <span className="mqtt-qos__group-label" data-testid="next-packet">{next === null ? t('animator.nextPacketNone') : t('animator.nextPacket', { packet: render(next.summary), from: laneLabel(next.from), to: laneLabel(next.to) })}</span>
         <span className="mqtt-qos__pair">
