@@ -3,6 +3,7 @@ import { defineConfig } from 'astro/config';
 import starlight from '@astrojs/starlight';
 import react from '@astrojs/react';
 import contentSecurityPolicy from './src/build/content-security-policy.mjs';
+import reactIslandIds from './src/build/react-island-ids.mjs';
 import rehypeFocusableTables from './src/components/starlight/rehype-focusable-tables.mjs';
 
 export default defineConfig({
@@ -94,7 +95,13 @@ export default defineConfig({
         },
       ],
     }),
-    react(),
+    // renderToString, not React's streaming renderer: a static page wants every island's HTML in
+    // place. The streaming renderer sends a Suspense boundary after the first 12.8 kB of an island
+    // and moves it into place with an inline script, so a widget's later parts appeared late
+    // (its parts are Suspense boundaries so they hydrate in short slices: hydrate-in-slices.tsx).
+    react({ experimentalDisableStreaming: true }),
+    // renderToString then drops the island's useId prefix: this puts it back (see the file).
+    reactIslandIds(),
     // Last: it rewrites the finished HTML, hashing every inline script the page holds.
     contentSecurityPolicy(),
   ],

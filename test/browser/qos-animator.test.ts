@@ -11,8 +11,12 @@ async function openAnimator(hash = '', reducedMotion: 'reduce' | 'no-preference'
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(`${site.url}${options.path ?? '/tools/qos-animator/'}${hash}`);
   await page.getByTestId('step').waitFor();
-  // The island hydrates after load; wait until a click does something.
-  await page.waitForFunction(() => document.querySelector('[data-testid="qos-animator"]') !== null);
+  // The island hydrates after load, its parts after its root: wait until every part does something
+  // (data-ready), or until a #replay= link has swapped in the replay view (which hydrates whole).
+  await page.waitForFunction(() => {
+    const root = document.querySelector('[data-testid="qos-animator"]');
+    return root !== null && (root.getAttribute('data-ready') === 'true' || root.getAttribute('data-mode') === 'replay');
+  }, undefined, { timeout: 20_000 });
   return { page, errors };
 }
 

@@ -227,6 +227,18 @@ describe('the topic filter playground in Chromium', () => {
     await page.close();
   });
 
+  it('holds a preset topic with a null character exactly, though the HTML of the page cannot carry U+0000', async () => {
+    const page = await site.browser.newPage();
+    await page.goto(`${site.url}/guides/topics/`);
+    const withNull = page.getByTestId('topic-playground').filter({ has: page.locator('[data-testid="names-input-0"][value="温度/客厅"]') }).first();
+    await withNull.scrollIntoViewIfNeeded();
+    await poll(() => withNull.evaluate((el) => el.closest('astro-island')?.hasAttribute('ssr'))).toBe(false);
+    // The server sent U+FFFD (HTML has no way to write U+0000); the hydrated box holds the real character.
+    await poll(() => withNull.getByTestId('names-input-1').inputValue()).toBe('sensor/\u0000/temperature');
+    expect(await withNull.getByTestId('names-entry-1').getAttribute('data-valid')).toBe('false');
+    await page.close();
+  });
+
   it('shows no English sentence on the Chinese page: problems, every hint kind, explanation steps, labels', async () => {
     // What may stay Latin: the reader's own topics (quoted or in <code>), rule ids and protocol names.
     const kept = /MQTT-5\.0 §[\d.]+|MQTT-[\d.]+-\d+|MQTT|UTF-8|U\+[0-9A-F]{4}|ShareName|\$share|\$SYS|NATS|Unicode|emoji|Enter|\bC\b/g;

@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { format, formatParts } from '../../src/components/i18n/format.ts';
+import { format, formatNumber, formatParts } from '../../src/components/i18n/format.ts';
 import { sayMarked, translate, translateMarked } from '../../src/components/i18n/catalogue.ts';
 
 describe('the catalogue formatter', () => {
@@ -8,6 +9,15 @@ describe('the catalogue formatter', () => {
     expect(format(template, { n: 1 }, 'en')).toBe('1 packet');
     expect(format(template, { n: 10000 }, 'en')).toBe('10,000 packets');
     expect(format('{n, plural, other {# 个报文}}', { n: 1 }, 'zh-cn')).toBe('1 个报文');
+  });
+
+  it('writes every number exactly as Intl.NumberFormat does for en and zh-CN, without building one on the page', () => {
+    const intl = { en: new Intl.NumberFormat('en', { maximumFractionDigits: 3 }), 'zh-cn': new Intl.NumberFormat('zh-CN', { maximumFractionDigits: 3 }) };
+    const edges = [0, -0, 1, -1, 999, 1000, 1234567, 268_435_455, 1.2345, 1.0005, 999.9996, -0.0004, 2.5e-7, 0.1 + 0.2, 1e21, 1.5e300, Number.MAX_SAFE_INTEGER, NaN, Infinity, -Infinity];
+    for (const lang of ['en', 'zh-cn'] as const) {
+      for (const value of edges) expect(formatNumber(value, lang), `${value}`).toBe(intl[lang].format(value));
+      fc.assert(fc.property(fc.oneof(fc.double(), fc.integer(), fc.double({ min: -1e7, max: 1e7, noNaN: true })), (value) => formatNumber(value, lang) === intl[lang].format(value)), { numRuns: 5000 });
+    }
   });
 
   it('chooses a select case and falls back to other', () => {

@@ -6,7 +6,7 @@
  * broker (runtime.ts) load on the reader's first interaction with the lab (a focus, a press, a key),
  * and an action taken meanwhile waits for them and then runs (actions.ts).
  */
-import { Suspense, useCallback, useEffect, useId, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useId, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { EXPERIMENTS, experimentById, runExperiment as playExperiment, type Params, type Step } from '../../mqtt/lab/experiments.ts';
 import { choiceMessage, experimentTitle, explainMessage, paramLabel, paramOption, questionMessage, setupMessage, stepMessage } from '../../mqtt/lab/experiment-text.ts';
 import type { LabMessage, LabText } from '../../mqtt/lab/types.ts';
@@ -17,6 +17,7 @@ import { lazyActions, staticView, type LabActions } from './actions.ts';
 import { defaultConnectSpec } from '../../mqtt/lab/types.ts';
 import { brokerUrlProblem, initialUrlState, isMixedContent, parse, serialize, type LabUrlState } from '../../mqtt/lab/url-state.ts';
 import { ClientCard } from './client-card.tsx';
+import { HydrationPart, HydrationParts, useHydrationParts } from '../shared/hydrate-in-slices.tsx';
 import { randomTag } from './format.ts';
 import { errorText, formatDuration, formatTime, labSay } from './text.ts';
 import { Said } from './said.tsx';
@@ -65,7 +66,8 @@ export default function BrokerLab({
   const firstState = useMemo(() => initialUrlState(preset?.experiment ?? offered[0]?.id, preset?.params), [preset?.experiment, offered]);
   const [state, setState] = useState<LabUrlState>(firstState);
   const [urlError, setUrlError] = useState<LabMessage | null>(null);
-  const [hydrated, setHydrated] = useState(false);
+  /** True once the root and its parts have hydrated (tests wait for data-ready). */
+  const { ready: hydrated, registry } = useHydrationParts();
   const [staticClients, setStaticClients] = useState<ClientSetup[] | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [lab, setLab] = useState<Lab | null>(null);
@@ -127,8 +129,6 @@ export default function BrokerLab({
   const actions: LabActions = useMemo(() => lazyActions(() => labRef.current, ensureLab, (label, config) => {
     setStaticClients(clientsRef.current.map((c) => (c.label === label ? { label, config } : c)));
   }), [ensureLab]);
-
-  useEffect(() => { setHydrated(true); }, []);
 
   // A new mode starts a new lab: the old one is closed; a real broker is what the reader just chose, so its clients load at once.
   useEffect(() => {
@@ -228,6 +228,7 @@ export default function BrokerLab({
 
   return (
     <div className="mqtt-lab not-content" data-testid="broker-lab" data-widget="broker-lab" data-pagefind-ignore="" data-ready={hydrated ? 'true' : 'false'} data-engine={lab !== null ? 'loaded' : 'none'} data-mode={remote ? 'broker' : 'browser'} onFocusCapture={warmUp} onPointerDownCapture={warmUp} onKeyDownCapture={warmUp}>
+      <HydrationParts registry={registry}>
       {urlError && <p role="alert" className="mqtt-lab__error">{t('lab.badLink')}: <Said lang={lang} text={urlError} /></p>}
       {loadError && <p role="alert" className="mqtt-lab__error">{loadError}</p>}
 
@@ -333,17 +334,18 @@ export default function BrokerLab({
             <p className="mqtt-lab__hint">{t('lab.leaveHint')}</p>
             <div className="mqtt-lab__client-grid">
               {view.clients.map((client) => (
-                <Suspense key={`${remote ? `broker-${remoteUrl}` : 'browser'}-${client.label}`} fallback={null}>
+                <HydrationPart key={`${remote ? `broker-${remoteUrl}` : 'browser'}-${client.label}`}>
                   <ClientCard client={client} lab={actions} t={t} lang={lang} busy={running} canRemove={view.clients.length > 1} topicRoot={topicRoot} act={act} error={errors[client.label] ?? null} />
-                </Suspense>
+                </HydrationPart>
               ))}
             </div>
           </section>
-          {/* Suspense boundaries: the server-rendered parts hydrate one by one, in short tasks, not in one long one (issue #14). */}
-          <Suspense fallback={null}><PacketLog log={view.log} labels={view.clients.map((c) => c.label)} t={t} lang={lang} decoderPath={decoderPath} remote={remote} /></Suspense>
-          <Suspense fallback={null}><Inspector snapshot={view.snapshot} time={view.time} t={t} lang={lang} /></Suspense>
+          {/* The server-rendered parts hydrate one by one, in short tasks, not in one long one (hydrate-in-slices.tsx). */}
+          <HydrationPart><PacketLog log={view.log} labels={view.clients.map((c) => c.label)} t={t} lang={lang} decoderPath={decoderPath} remote={remote} /></HydrationPart>
+          <HydrationPart><Inspector snapshot={view.snapshot} time={view.time} t={t} lang={lang} /></HydrationPart>
         </>
       )}
+      </HydrationParts>
     </div>
   );
 }

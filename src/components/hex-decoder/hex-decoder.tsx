@@ -14,6 +14,7 @@ import { DecodeCancelled, DecodeClient } from './decode-client.ts';
 import { EXAMPLE_IDS, EXAMPLES, exampleById } from './examples.ts';
 import CaptureView from './capture-view.tsx';
 import PacketView from '../shared/annotated-packet/annotated-packet.tsx';
+import { HydrationPart, HydrationParts, useHydrationParts } from '../shared/hydrate-in-slices.tsx';
 import { fieldMeanings, moveInList, scrollToRow, visibleRows } from '../shared/annotated-packet/annotated-packet-model.ts';
 import { toHex } from '../../input/index.ts';
 import { decodedDetail, emitEmbedEvent } from '../shared/embed/events.ts';
@@ -48,9 +49,8 @@ export default function HexDecoder({ lang = 'en', builderPath = '/tools/packet-b
   const [linkProblems, setLinkProblems] = useState<Msg[]>([]);
   const [share, setShare] = useState<{ text: string; url?: string } | null>(null);
   const [workerNote, setWorkerNote] = useState<string | null>(null);
-  /** Set once hydrated: the server-rendered HTML is inert until then (tests wait for it). */
-  const [ready, setReady] = useState(false);
-  useEffect(() => setReady(true), []);
+  /** True once the root and its parts have hydrated: the server-rendered HTML is inert until then (tests wait for it). */
+  const { ready, registry } = useHydrationParts();
   const client = useRef<DecodeClient | null>(null);
   const debounce = useRef<ReturnType<typeof setTimeout> | null>(null);
   const generation = useRef(0);
@@ -196,6 +196,7 @@ export default function HexDecoder({ lang = 'en', builderPath = '/tools/packet-b
 
   return (
     <div className="mqtt-pw mqtt-hd not-content" data-testid="hex-decoder" data-widget="hex-decoder" data-pagefind-ignore="" data-ready={ready} aria-label={t('decoder.widgetLabel')} role="region">
+      <HydrationParts registry={registry}>
       <div className="mqtt-pw__field">
         <label htmlFor={`${id}-input`}>{t('decoder.input')}</label>
         <textarea
@@ -204,7 +205,7 @@ export default function HexDecoder({ lang = 'en', builderPath = '/tools/packet-b
         />
         <p id={`${id}-input-help`} className="mqtt-pw__help">{t('decoder.inputHelp')}</p>
       </div>
-      <CaptureView lang={lang} onOpenPacket={openCapturedPacket} />
+      <HydrationPart><CaptureView lang={lang} onOpenPacket={openCapturedPacket} /></HydrationPart>
       <div className="mqtt-pw__controls">
         <label htmlFor={`${id}-version`}>{t('decoder.version')}</label>
         <select id={`${id}-version`} value={choice} data-testid="hd-version" onChange={(e) => {
@@ -256,12 +257,13 @@ export default function HexDecoder({ lang = 'en', builderPath = '/tools/packet-b
       )}
 
       {result.entries.length > 0 && (
-        <SequenceDiagram
+        <HydrationPart><SequenceDiagram
           entries={result.entries} selected={entry?.index ?? 0} onSelect={(i) => { interacted.current = true; setSelected(i); }} t={t} idPrefix={id}
           stale={busy !== null} exchanges={result.exchanges}
-        />
+        /></HydrationPart>
       )}
       {entry && <EntryPanel key={`${result.bytes.length}:${entry.index}:${entry.offset}`} result={result} entry={entry} t={t} lang={lang} builderPath={builderPath} idPrefix={`${id}-pv`} tr={tr} />}
+      </HydrationParts>
     </div>
   );
 }

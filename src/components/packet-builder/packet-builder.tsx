@@ -18,6 +18,7 @@ import RemainingLengthTable from '../shared/remaining-length-table.tsx';
 import VersionSelect from '../shared/version-select.tsx';
 import { useUrlHash } from '../shared/use-url-hash.ts';
 import type { VersionChoice } from '../shared/version.ts';
+import { HydrationPart, HydrationParts, useHydrationParts } from '../shared/hydrate-in-slices.tsx';
 
 /** The builder makes 3.1.1 and 5.0 packets (a 3.1 CONNECT is only decoded). */
 const BUILDER_VERSIONS: ReadonlyArray<VersionChoice> = ['3.1.1', '5.0'];
@@ -43,8 +44,8 @@ export default function PacketBuilder({ lang = 'en' }: PacketBuilderProps) {
   const interacted = useRef(false);
   const result = useMemo(() => build(state), [state]);
   /** Set once hydrated: the server-rendered HTML is inert until then (tests wait for it). */
-  const [ready, setReady] = useState(false);
-  useEffect(() => setReady(true), []);
+  const showBytes = result.bytes !== null && result.packet != null;
+  const { ready, registry } = useHydrationParts();
 
   const update = useCallback((next: BuilderState | ((s: BuilderState) => BuilderState)) => {
     interacted.current = true;
@@ -93,45 +94,50 @@ export default function PacketBuilder({ lang = 'en' }: PacketBuilderProps) {
 
   return (
     <div className="mqtt-pw mqtt-pb not-content" role="region" aria-label={t('builder.widgetLabel')} data-testid="packet-builder" data-widget="packet-builder" data-pagefind-ignore="" data-ready={ready}>
-      {linkProblems.length > 0 && (
-        <div className="mqtt-pw__problem" role="alert" data-testid="pb-link-problem">{linkProblems.map((p, i) => <p key={i}>{tr(p)}</p>)}</div>
-      )}
-      <div className="mqtt-pw__controls">
-        <VersionSelect id={`${id}-version`} lang={lang} value={state.version === 5 ? '5.0' : '3.1.1'} choices={BUILDER_VERSIONS} testId="pb-version"
-          onChange={(choice) => update((s) => setVersion(s, choice === '5.0' ? 5 : 4))} />
-        <label htmlFor={`${id}-type`}>{t('builder.type')}</label>
-        <select id={`${id}-type`} value={state.type} onChange={(e) => update((s) => setType(s, e.target.value as PacketType))} data-testid="pb-type">
-          {typesFor(state.version).map((type) => <option key={type} value={type}>{type}</option>)}
-        </select>
-        <button type="button" onClick={onShare} data-testid="pb-share">{t('common.share')}</button>
-      </div>
-      <p className="mqtt-pw__note">{translate(lang, `builder.help_${state.type}`)}</p>
-      {share && (
-        <p className="mqtt-pw__note" role="status">
-          {share.text}{share.url && <> <input className="mqtt-pw__share-url" readOnly value={share.url} aria-label={t('common.share')} onFocus={(e) => e.currentTarget.select()} /></>}
-        </p>
-      )}
-
-      <div className="mqtt-pb__layout">
-        <form className="mqtt-pb__form" aria-label={t('builder.fields')} onSubmit={(e) => e.preventDefault()} data-testid="pb-form">
-          <FormFields ctx={ctx} />
-          <FieldErrors ctx={ctx} field="packet" />
-        </form>
-        <div className="mqtt-pb__output">
-          <p className={result.bytes ? 'mqtt-pb__total' : 'mqtt-pw__problem'} aria-live="polite" data-testid="pb-status">{status}</p>
-          <HeaderBitsPanel ctx={ctx} result={result} />
-          {result.remainingLength && <RemainingLengthPanel ctx={ctx} result={result} />}
-          {result.bytes && result.packet && (
-            <section className="mqtt-pb__section" aria-labelledby={`${id}-bytes-title`}>
-              <h3 id={`${id}-bytes-title`}>{t('builder.bytesTitle')}</h3>
-              <p className="mqtt-pb__hex" data-testid="pb-hex"><code>{result.bytes.length <= 256 ? hexSpaced(result.bytes) : `${hexSpaced(result.bytes.subarray(0, 256))} …`}</code></p>
-              <BytesView result={result} state={state} lang={lang} idPrefix={`${id}-pv`} />
-              <CopyPanel ctx={ctx} result={result} />
-            </section>
-          )}
+      <HydrationParts registry={registry}>
+        {linkProblems.length > 0 && (
+          <div className="mqtt-pw__problem" role="alert" data-testid="pb-link-problem">{linkProblems.map((p, i) => <p key={i}>{tr(p)}</p>)}</div>
+        )}
+        <div className="mqtt-pw__controls">
+          <VersionSelect id={`${id}-version`} lang={lang} value={state.version === 5 ? '5.0' : '3.1.1'} choices={BUILDER_VERSIONS} testId="pb-version"
+            onChange={(choice) => update((s) => setVersion(s, choice === '5.0' ? 5 : 4))} />
+          <label htmlFor={`${id}-type`}>{t('builder.type')}</label>
+          <select id={`${id}-type`} value={state.type} onChange={(e) => update((s) => setType(s, e.target.value as PacketType))} data-testid="pb-type">
+            {typesFor(state.version).map((type) => <option key={type} value={type}>{type}</option>)}
+          </select>
+          <button type="button" onClick={onShare} data-testid="pb-share">{t('common.share')}</button>
         </div>
-      </div>
-      <ComparePanel lang={lang} id={id} />
+        <p className="mqtt-pw__note">{translate(lang, `builder.help_${state.type}`)}</p>
+        {share && (
+          <p className="mqtt-pw__note" role="status">
+            {share.text}{share.url && <> <input className="mqtt-pw__share-url" readOnly value={share.url} aria-label={t('common.share')} onFocus={(e) => e.currentTarget.select()} /></>}
+          </p>
+        )}
+
+        <div className="mqtt-pb__layout">
+          <form className="mqtt-pb__form" aria-label={t('builder.fields')} onSubmit={(e) => e.preventDefault()} data-testid="pb-form">
+            <HydrationPart>
+              <FormFields ctx={ctx} />
+              <FieldErrors ctx={ctx} field="packet" />
+            </HydrationPart>
+          </form>
+          <div className="mqtt-pb__output">
+            <p className={result.bytes ? 'mqtt-pb__total' : 'mqtt-pw__problem'} aria-live="polite" data-testid="pb-status">{status}</p>
+            {/* Hydrated part by part, in short tasks (see hydrate-in-slices.tsx). */}
+            <HydrationPart><HeaderBitsPanel ctx={ctx} result={result} /></HydrationPart>
+            <HydrationPart>{result.remainingLength && <RemainingLengthPanel ctx={ctx} result={result} />}</HydrationPart>
+            {showBytes && (
+              <section className="mqtt-pb__section" aria-labelledby={`${id}-bytes-title`}>
+                <h3 id={`${id}-bytes-title`}>{t('builder.bytesTitle')}</h3>
+                <p className="mqtt-pb__hex" data-testid="pb-hex"><code>{result.bytes!.length <= 256 ? hexSpaced(result.bytes!) : `${hexSpaced(result.bytes!.subarray(0, 256))} …`}</code></p>
+                <HydrationPart><BytesView result={result} state={state} lang={lang} idPrefix={`${id}-pv`} /></HydrationPart>
+                <HydrationPart><CopyPanel ctx={ctx} result={result} /></HydrationPart>
+              </section>
+            )}
+          </div>
+        </div>
+        <HydrationPart><ComparePanel lang={lang} id={id} /></HydrationPart>
+      </HydrationParts>
     </div>
   );
 }

@@ -12,6 +12,7 @@ import { emitEmbedEvent } from '../shared/embed/events.ts';
 import { isReplayHash, parseReplay, serializeReplay, type ReplayState } from './capture-replay.ts';
 import ReplayView from './capture-replay-view.tsx';
 import { PlaybackControls, usePlayTimer } from './playback.tsx';
+import { HydrationPart, HydrationParts, useHydrationParts } from '../shared/hydrate-in-slices.tsx';
 
 export interface QosAnimatorProps {
   /** The page's language. Islands get only serialisable props: the text is chosen in here. */
@@ -50,6 +51,8 @@ export default function QosAnimator({ lang = 'en', preset, syncUrl = true, decod
   const [speed, setSpeed] = useState(1);
   const reducedMotion = usePrefersReducedMotion();
   const historyRef = useRef<HTMLOListElement>(null);
+  /** True once the root and its parts have hydrated: tests wait for data-ready before they click. */
+  const { ready, registry } = useHydrationParts();
 
   // The state in the URL hash (shared/use-url-hash): the link's state after hydration and when the
   // reader edits the hash; a plain anchor (#how-to-read, no '=') is a heading link, not a state.
@@ -134,8 +137,10 @@ export default function QosAnimator({ lang = 'en', preset, syncUrl = true, decod
     : t(`animator.fault.${kind}`, { type: next.type, from: laneLabel(next.from), to: laneLabel(next.to) }));
 
   return (
-    <div className={`mqtt-qos not-content${reducedMotion ? ' mqtt-qos--still' : ''}`} onKeyDown={onKeyDown} data-testid="qos-animator" data-widget="qos-animator" data-pagefind-ignore="" data-settled={frame.settled ? 'true' : 'false'}>
+    <div className={`mqtt-qos not-content${reducedMotion ? ' mqtt-qos--still' : ''}`} onKeyDown={onKeyDown} data-testid="qos-animator" data-widget="qos-animator" data-pagefind-ignore="" data-settled={frame.settled ? 'true' : 'false'} data-ready={ready}>
+      <HydrationParts registry={registry}>
       {urlError && <p role="alert" className="mqtt-qos__error">{t('animator.badLink')}: {say(lang, urlError)}</p>}
+      <HydrationPart>
       <fieldset className="mqtt-qos__settings">
         <legend>{t('animator.settings')}</legend>
         <label>{t('animator.version')}
@@ -170,7 +175,9 @@ export default function QosAnimator({ lang = 'en', preset, syncUrl = true, decod
           </label>
         )}
       </fieldset>
+      </HydrationPart>
 
+      <HydrationPart>
       <PlaybackControls
         t={t} atStart={state.cursor === 0} canStep={canStep} playing={playing} speed={speed}
         onRestart={restart} onBack={back} onForward={forward} onTogglePlay={() => setPlaying((p) => !p)} onSpeed={setSpeed}
@@ -190,7 +197,9 @@ export default function QosAnimator({ lang = 'en', preset, syncUrl = true, decod
         ))}
       </div>
       <p className="mqtt-qos__hint">{t('animator.keys')}</p>
+      </HydrationPart>
 
+      <HydrationPart>
       <div className="mqtt-qos__diagram" role="group" aria-labelledby={`${id}-diagram`}>
         <h3 id={`${id}-diagram`} className="mqtt-qos__sr">{t('animator.diagram')}</h3>
         <div className="mqtt-qos__lanes" aria-hidden="true">
@@ -223,12 +232,14 @@ export default function QosAnimator({ lang = 'en', preset, syncUrl = true, decod
           <p className="mqtt-qos__wire" data-testid="wire">{t('animator.onTheWire')}: {frame.inFlight.map((p) => `${p.type} ${laneLabel(p.from)} → ${laneLabel(p.to)}${p.held ? ` (${t('animator.held')})` : ''}`).join(', ')}</p>
         )}
       </div>
+      </HydrationPart>
 
       <div className="mqtt-qos__narration" aria-live="polite" data-testid="narration">
         <p className="mqtt-qos__step-count">{t('animator.stepCount', { cursor: state.cursor, total: state.actions.length })}{frame.settled && <> — <strong data-testid="complete">{t('animator.complete')}</strong></>}</p>
         {frame.notes.map((note, i) => <p key={i}>{render(note)}</p>)}
       </div>
 
+      <HydrationPart>
       <div className="mqtt-qos__states">
         <section aria-label={t('animator.publisher')} data-testid="state-publisher">
           <h4>{t('animator.publisher')} <small>({t(`animator.connection.${frame.publisher.connection}` as 'animator.connection.online')})</small></h4>
@@ -249,6 +260,8 @@ export default function QosAnimator({ lang = 'en', preset, syncUrl = true, decod
           <ul>{frame.subscriber.delivered.map((d, i) => <li key={i} className={d.copy > 1 ? 'mqtt-qos__dup' : undefined}>"{new TextDecoder().decode(d.payload)}" QoS {d.qos}{d.dup ? ' DUP' : ''}{d.copy > 1 ? ` — ${t('animator.duplicateDelivery')}` : ''}</li>)}</ul>
         </section>
       </div>
+      </HydrationPart>
+      </HydrationParts>
     </div>
   );
 }

@@ -3,6 +3,7 @@
  * preview cut at N bytes, the offset column of a hex grid. One table, built once.
  */
 import { toHex } from '../../mqtt/hex-input.ts';
+import { formatNumber } from '../i18n/format.ts';
 
 /** '00' … 'ff', indexed by byte value. */
 export const HEX_BYTE: ReadonlyArray<string> = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
@@ -26,7 +27,7 @@ export function hexPreview(bytes: Uint8Array, start: number, end: number, max = 
   const stop = Math.min(end, start + max);
   const parts: string[] = [];
   for (let i = start; i < stop; i++) parts.push(HEX_BYTE[bytes[i]!]!);
-  return parts.join(' ') + (end > stop ? ` … (+${(end - stop).toLocaleString('en')})` : '');
+  return parts.join(' ') + (end > stop ? ` … (+${formatNumber(end - stop, 'en')})` : '');
 }
 
 /**

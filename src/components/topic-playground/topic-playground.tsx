@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type InputHTMLAttributes, type KeyboardEvent } from 'react';
 import { translateMarked, translator } from '../i18n/catalogue.ts';
 import MarkedText from '../shared/marked-text.tsx';
 import VersionSelect from '../shared/version-select.tsx';
@@ -97,8 +97,7 @@ export default function TopicPlayground({ lang = 'en', preset, syncUrl = true }:
             return (
               <li key={e.index} className={`mqtt-tp__entry${e.valid ? '' : ' mqtt-tp__entry--invalid'}`} data-testid={`${kind}-entry-${e.index}`} data-valid={e.valid}>
                 <div className="mqtt-tp__entry-row">
-                  <input
-                    type="text"
+                  <TopicInput
                     value={e.text}
                     onChange={(ev) => edit((s) => setEntry(s, kind, e.index, ev.target.value))}
                     aria-label={label}
@@ -275,4 +274,17 @@ export default function TopicPlayground({ lang = 'en', preset, syncUrl = true }:
       </section>
     </div>
   );
+}
+
+/**
+ * A topic's text box. HTML cannot carry U+0000 (the parser turns it into U+FFFD), so a preset
+ * topic holding one reached the page as 'sensor/\uFFFD/temperature'; React leaves a value that
+ * differs at hydration as the server sent it. This puts the real text in once hydrated.
+ */
+function TopicInput({ value, ...rest }: InputHTMLAttributes<HTMLInputElement> & { value: string }) {
+  const ref = useRef<HTMLInputElement>(null);
+  useLayoutEffect(() => {
+    if (ref.current !== null && ref.current.value !== value) ref.current.value = value;
+  }, [value]);
+  return <input ref={ref} type="text" value={value} {...rest} />;
 }

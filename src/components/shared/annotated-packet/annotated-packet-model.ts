@@ -11,6 +11,7 @@ import { asciiChar, HEX_BYTE, hexOffset, hexOffsetWidth, hexPreview } from '../h
 import { codecText } from '../../i18n/codec-text.ts';
 import { hasKey, translate } from '../../i18n/catalogue.ts';
 import type { Lang } from '../../i18n/lang.ts';
+import { formatNumber } from '../../i18n/format.ts';
 
 /** What part of the packet a field belongs to, for colouring. */
 export type FieldKind = 'fixed' | 'variable' | 'properties' | 'payload';
@@ -273,7 +274,7 @@ export function formatValue(span: FieldSpan): string {
   if (typeof v === 'boolean') return v ? 'true' : 'false';
   if (typeof v === 'number') {
     if (span.bits !== undefined || span.path === 'fixedHeader') return `0x${HEX_BYTE[v & 0xff]} (${v.toString(2).padStart(8, '0')})`;
-    return v.toLocaleString('en');
+    return formatNumber(v, 'en');
   }
   if (BINARY_FIELDS.has(span.label.key) || span.path.endsWith('payload') || span.path === 'password') {
     return v.length === 0 ? '(empty)' : `0x${v}`;

@@ -10,6 +10,7 @@ import {
 } from './annotated-packet-model.ts';
 import { hexLines } from '../hex.ts';
 import PacketPartLegend from '../packet-part-legend.tsx';
+import { HydrationPart } from '../hydrate-in-slices.tsx';
 import { translator, type Translate } from '../../i18n/catalogue.ts';
 import type { Lang } from '../../i18n/lang.ts';
 
@@ -83,30 +84,35 @@ export default function AnnotatedPacket(props: PacketViewProps) {
   return (
     <div className="mqtt-pv">
       <PacketPartLegend lang={lang} />
+      {/* Each pane hydrates on its own, in short slices (hydrate-in-slices.tsx). */}
       <div className="mqtt-pv__panes">
-        <HexGrid
-          bytes={bytes} layout={layout} t={t} idPrefix={idPrefix} errorByte={errorByte}
-          selected={selectedNode ? [selectedNode.start, selectedNode.end] : null}
-          hovered={hoverNode ? [hoverNode.start, hoverNode.end] : null}
-          cursor={cursor}
-          onCursor={(rel) => {
-            setCursor(rel);
-            const n = nodeAtByte(layout, layout.base + rel);
-            if (n !== -1) select(n, false);
-          }}
-          onHoverByte={(rel) => setHover(rel === -1 ? -1 : nodeAtByte(layout, layout.base + rel))}
-        />
-        <FieldTree
-          layout={layout} t={t} idPrefix={idPrefix} selected={selected} collapsed={collapsed} meanings={meanings}
-          errorPaths={props.errorPaths} errorByte={errorByte}
-          onSelect={(i) => select(i)} onHover={setHover}
-          onToggle={(path) => setCollapsed((c) => {
-            const next = new Set(c);
-            if (next.has(path)) next.delete(path);
-            else next.add(path);
-            return next;
-          })}
-        />
+        <HydrationPart>
+          <HexGrid
+            bytes={bytes} layout={layout} t={t} idPrefix={idPrefix} errorByte={errorByte}
+            selected={selectedNode ? [selectedNode.start, selectedNode.end] : null}
+            hovered={hoverNode ? [hoverNode.start, hoverNode.end] : null}
+            cursor={cursor}
+            onCursor={(rel) => {
+              setCursor(rel);
+              const n = nodeAtByte(layout, layout.base + rel);
+              if (n !== -1) select(n, false);
+            }}
+            onHoverByte={(rel) => setHover(rel === -1 ? -1 : nodeAtByte(layout, layout.base + rel))}
+          />
+        </HydrationPart>
+        <HydrationPart>
+          <FieldTree
+            layout={layout} t={t} idPrefix={idPrefix} selected={selected} collapsed={collapsed} meanings={meanings}
+            errorPaths={props.errorPaths} errorByte={errorByte}
+            onSelect={(i) => select(i)} onHover={setHover}
+            onToggle={(path) => setCollapsed((c) => {
+              const next = new Set(c);
+              if (next.has(path)) next.delete(path);
+              else next.add(path);
+              return next;
+            })}
+          />
+        </HydrationPart>
       </div>
       {props.children}
       {detailNode && (
