@@ -11,18 +11,24 @@
  * Starlight's markup no longer looks as expected, so an upgrade cannot silently undo the fix.
  */
 export function nameSearchButtonByItsText(html: string): string {
-  const start = html.indexOf('<button data-open-modal');
+  // Attributes are matched wherever they sit in a tag: `astro dev` adds its own
+  // (data-astro-source-file, data-astro-source-loc) to every element.
+  const opening = /<button\b[^>]*\bdata-open-modal\b[^>]*>/.exec(html);
+  if (opening === null) throw new Error('Search override: no <button data-open-modal> in Starlight\'s Search output');
+  const start = opening.index;
   const end = html.indexOf('</button>', start);
-  if (start < 0 || end < 0) throw new Error('Search override: no <button data-open-modal> in Starlight\'s Search output');
+  if (end < 0) throw new Error('Search override: the search button is not closed');
   let button = html.slice(start, end);
-  const label = /\saria-label="([^"]*)"/.exec(button.slice(0, button.indexOf('>')));
+  const label = /\saria-label="[^"]*"/.exec(opening[0]);
   if (label === null) throw new Error('Search override: the search button has no aria-label to replace');
-  button = button.replace(label[0], '');
-  const span = /<span class="sl-hidden md:sl-block([^"]*)" aria-hidden="true">([^<]*)<\/span>/.exec(button);
-  if (span === null) throw new Error('Search override: the search button\'s visible label changed shape');
-  const [whole, scope, text] = span;
-  button = button.replace(whole, `<span class="sl-hidden md:sl-block${scope}">${text}</span><span class="sr-only md:sl-hidden${scope}">${text}</span>`);
-  if (!button.includes('<kbd class="')) throw new Error('Search override: the search button has no key caps');
-  button = button.replace('<kbd class="', '<kbd aria-hidden="true" class="');
+  button = opening[0].replace(label[0], '') + button.slice(opening[0].length);
+  const span = /<span\b([^>]*?)\sclass="sl-hidden md:sl-block([^"]*)"([^>]*)>([^<]*)<\/span>/.exec(button);
+  if (span === null || !/\saria-hidden="true"/.test(span[1]! + span[3]!)) throw new Error('Search override: the search button\'s visible label changed shape');
+  const [whole, before, scope, after, text] = span;
+  const attributes = `${before}${after}`.replace(/\saria-hidden="true"/, '');
+  button = button.replace(whole, `<span class="sl-hidden md:sl-block${scope}"${attributes}>${text}</span><span class="sr-only md:sl-hidden${scope}">${text}</span>`);
+  const keyCaps = /<kbd\b/.exec(button);
+  if (keyCaps === null) throw new Error('Search override: the search button has no key caps');
+  button = `${button.slice(0, keyCaps.index)}<kbd aria-hidden="true"${button.slice(keyCaps.index + '<kbd'.length)}`;
   return html.slice(0, start) + button + html.slice(end);
 }
