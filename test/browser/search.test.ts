@@ -61,6 +61,48 @@ describe('site search (Pagefind) in Chromium', () => {
     }
   });
 
+  it('builds Pagefind\'s search box only when a reader reaches for it, and opens it with Ctrl+K on a Chinese page', async () => {
+    const page = await site.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    try {
+      const uiScripts: string[] = [];
+      page.on('request', (request) => { if (/pagefind/i.test(request.url())) uiScripts.push(request.url()); });
+      await page.goto(site.url + '/zh-cn/', { waitUntil: 'load' });
+      const button = page.locator('button[data-open-modal]');
+      await expect.poll(() => button.isEnabled(), { timeout: 30_000 }).toBe(true);
+      // Past every idle moment of the load, Starlight's own script would have built it by now.
+      await page.waitForTimeout(1_500);
+      expect(await page.locator('#starlight__search').evaluate((el) => el.childElementCount)).toBe(0);
+      expect(uiScripts).toEqual([]);
+
+      await page.keyboard.press('Control+k');
+      const input = page.locator('#starlight__search input');
+      await input.waitFor({ timeout: 30_000 });
+      await expect.poll(() => input.evaluate((el) => el === document.activeElement), { timeout: 10_000 }).toBe(true);
+      expect(await page.locator('site-search dialog').evaluate((d) => (d as HTMLDialogElement).open)).toBe(true);
+      expect(await input.getAttribute('placeholder')).toMatch(/[\u3400-\u9fff]/);
+      await input.fill('保留');
+      await expect.poll(() => page.locator('#starlight__search .pagefind-ui__result-link').count(), { timeout: 30_000 }).toBeGreaterThan(0);
+      await page.keyboard.press('Escape');
+      expect(await page.locator('site-search dialog').evaluate((d) => (d as HTMLDialogElement).open)).toBe(false);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('starts building the search box when the pointer reaches the button, before the click', async () => {
+    const page = await site.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    try {
+      await page.goto(site.url + '/', { waitUntil: 'load' });
+      const button = page.locator('button[data-open-modal]');
+      await expect.poll(() => button.isEnabled(), { timeout: 30_000 }).toBe(true);
+      await button.hover();
+      await page.locator('#starlight__search input').waitFor({ state: 'attached', timeout: 30_000 });
+      expect(await page.locator('site-search dialog').evaluate((d) => (d as HTMLDialogElement).open)).toBe(false);
+    } finally {
+      await page.close();
+    }
+  });
+
   for (const [lang, home] of [['English', '/'], ['Chinese', '/zh-cn/']] as const) {
     it(`indexes every ${lang} content page once, with no widget-internal anchors and no "#_top" duplicate`, async () => {
       const hits = await search(home, null);
