@@ -30,7 +30,7 @@ export default defineConfig({
       // Code wraps instead of scrolling sideways: on a phone several terminal blocks would each become an
       // unnamed scrolling region (axe landmark-unique) and the reader would scroll each one.
       expressiveCode: { defaultProps: { wrap: true } },
-      customCss: ['./src/styles/widgets.css', './src/styles/packet-widgets.css', './src/styles/packet-parts.css'],
+      customCss: ['./src/styles/content.css', './src/styles/widgets.css', './src/styles/packet-widgets.css', './src/styles/packet-parts.css'],
       // An ordered course, written out: autogenerate finds nothing in a glob-loaded folder.
       sidebar: [
         {

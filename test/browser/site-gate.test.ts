@@ -207,6 +207,15 @@ async function checkOpenPage(page: Page, target: BuiltPage, viewport: Viewport, 
     const [scrollWidth, innerWidth] = await page.evaluate(() => [document.scrollingElement!.scrollWidth, window.innerWidth]);
     run.check(scrollWidth > innerWidth ? [`horizontal overflow: the page is ${scrollWidth} px wide in a ${innerWidth} px viewport`] : []);
   }
+  // Expressive Code makes a code block that scrolls sideways focusable (tabindex, role=region)
+  // from a ResizeObserver, 250 ms and an idle callback after layout: axe runs after that pass, or
+  // it reports the block as a scrolling region without keyboard access (seen on a fast page).
+  run.step = 'waiting for Expressive Code to make scrolling code blocks focusable';
+  try {
+    await until(() => page.evaluate(() => Array.from(document.querySelectorAll('.expressive-code pre')).filter((pre) => pre.scrollWidth > pre.clientWidth && !pre.hasAttribute('tabindex')).length), (n) => n === 0, 'every sideways-scrolling code block to get a tabindex', 10_000);
+  } catch (e) {
+    run.check([(e as Error).message]);
+  }
   run.step = 'running axe-core';
   const violations = await axeDefaultRules(page);
   totals.axeViolations += violations.length;

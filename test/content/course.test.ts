@@ -98,6 +98,23 @@ describe('the course', () => {
     });
   }
 
+  it('draws its box diagrams unwrapped, so a phone scrolls a diagram sideways instead of breaking its lines apart', () => {
+    // Code blocks wrap site-wide (astro.config.mjs); a diagram wrapped at spaces on a 390 px phone
+    // loses its alignment (the labels wrap, the box lines do not), so each one says wrap=false.
+    const diagrams: string[] = [];
+    for (const lang of LANGS) {
+      for (const slug of CHAPTERS) {
+        const html = mainOf(readFileSync(builtPage(lang.prefix, slug), 'utf8'));
+        for (const [, attributes, body] of html.matchAll(/<pre([^>]*)>(.*?)<\/pre>/gs)) {
+          if (!/[┌└│─▶]/.test(body!)) continue;
+          diagrams.push(`${lang.prefix}/guides/${slug}/`);
+          expect(attributes, `the diagram on ${lang.prefix}/guides/${slug}/`).not.toMatch(/class="[^"]*\bwrap\b/);
+        }
+      }
+    }
+    expect(diagrams.length).toBeGreaterThanOrEqual(8);
+  });
+
   it('writes the Chinese chapters in Chinese, with the page language set', () => {
     for (const slug of CHAPTERS) {
       const html = readFileSync(builtPage('/zh-cn', slug), 'utf8');
