@@ -16,6 +16,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeCpuActivity } from '../support/cpu-activity.ts';
 import { serveDist } from '../support/static-server.ts';
 import { ensureDebianPackages } from '../support/system-packages.ts';
 
@@ -93,6 +94,8 @@ async function startChromium(): Promise<{ port: number; stop: () => Promise<void
 let chromium: Awaited<ReturnType<typeof startChromium>> | undefined;
 let site: Awaited<ReturnType<typeof serveDist>> | undefined;
 const table: string[] = [];
+/** The machine's CPU activity before the first and after the last run, printed under the table. */
+const activity: string[] = [];
 
 async function audit(url: string): Promise<Run> {
   const result = await lighthouse(url, { port: chromium!.port, output: 'json', logLevel: 'error', onlyCategories: CATEGORIES });
@@ -113,16 +116,19 @@ async function audit(url: string): Promise<Run> {
 }
 
 beforeAll(async () => {
+  activity.push(`before: ${await describeCpuActivity()}`);
   site = await serveDist({ compress: true });
   chromium = await startChromium();
 });
 
 afterAll(async () => {
   await chromium?.stop();
+  activity.push(`after: ${await describeCpuActivity()}`);
   await site?.close();
   console.log([
     `Lighthouse ${'(mobile)'.padEnd(21)} perf  a11y  b.p.     LCP      TBT  CPU bench.`,
     ...table,
+    ...activity,
     `thresholds: performance ≥ ${MIN.performance} (widget tool pages: floor ${WIDGET_PAGE_PERFORMANCE_FLOOR}, a known shortfall), accessibility ${MIN.accessibility}, best practices ${MIN['best-practices']} (a11y and b.p. shown are the lowest of a page's runs)`,
   ].join('\n'));
 });
