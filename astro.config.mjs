@@ -10,6 +10,9 @@ export default defineConfig({
   site: 'https://mqtt-lab.example',
   // Wide Markdown tables scroll on phones: make them reachable by keyboard (see the plugin).
   markdown: { rehypePlugins: [rehypeFocusableTables] },
+  // The decoder's workers start as modules ({ type: 'module' }); as ES modules they may use what
+  // the widgets' shared code does, such as the catalogue's top-level await (catalogue.ts).
+  vite: { worker: { format: 'es' } },
   integrations: [
     starlight({
       title: { en: 'MQTT Lab', 'zh-CN': 'MQTT 实验室' },

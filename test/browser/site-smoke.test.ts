@@ -86,6 +86,24 @@ describe('the built site in Chromium', () => {
     await page.close();
   });
 
+  for (const [path, own, other, label] of [['/zh-cn/tools/hex-decoder/', 'zh-cn', 'en', /[\u3400-\u9fff]/], ['/tools/hex-decoder/', 'en', 'zh-cn', /^[^\u3400-\u9fff]+$/]] as const) {
+    it(`loads only the page's own widget text (${own}) on ${path}, not the other language's catalogue`, async () => {
+      const page = await site.browser.newPage();
+      const catalogues: string[] = [];
+      page.on('request', (request) => {
+        const name = /\/_astro\/(en|zh-cn)[.-][\w-]+\.js$/.exec(request.url());
+        if (name !== null) catalogues.push(name[1]!);
+      });
+      await page.goto(site.url + path, { waitUntil: 'load' });
+      await expect.poll(() => page.locator('[data-widget="hex-decoder"]').getAttribute('data-ready'), { timeout: 20_000 }).toBe('true');
+      expect(catalogues).toEqual([own]);
+      expect(catalogues).not.toContain(other);
+      // The widget, hydrated, names itself in the page's language.
+      expect(await page.locator('[data-widget="hex-decoder"]').getAttribute('aria-label')).toMatch(label);
+      await page.close();
+    });
+  }
+
   it('has no axe-core violations on the decoder page', async () => {
     const page = await open('/tools/decode/');
     await page.waitForSelector('[data-testid="hex-input"]');

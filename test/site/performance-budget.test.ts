@@ -17,6 +17,8 @@ const KB = 1024;
 
 /** Starlight's and Astro's own page scripts (search, table of contents, link prefetch, Expressive Code's copy button). */
 const STARLIGHT_OWN = /^(page|ec|Search\.astro|MobileTableOfContents\.astro|TableOfContents\.astro|starlight-toc|preload-helper|rolldown-runtime)[._]/;
+/** A widget text catalogue chunk (src/components/i18n/en.ts, zh-cn.ts), with its language. */
+const CATALOGUE = /^(en|zh-cn)\.[\w-]+\.js$/;
 /** React and its DOM renderer: shared by every island, excluded from the per-island budget. */
 const REACT = /^(react|client|jsx-runtime|index)\.[\w-]+\.js$/;
 
@@ -42,7 +44,7 @@ function importsOf(chunk: string): { statics: string[]; lazy: string[] } {
   if (found !== undefined) return found;
   const code = readFileSync(join(DIST, '_astro', chunk), 'utf8');
   const statics = [...code.matchAll(/(?:from|import)\s*["']\.\/([\w.-]+\.js)["']/g)].map((m) => m[1]!);
-  const lazy = [...code.matchAll(/import\(\s*["']\.\/([\w.-]+\.js)["']\s*\)/g)].map((m) => m[1]!);
+  const lazy = [...code.matchAll(/import\(\s*["'`]\.\/([\w.-]+\.js)["'`]\s*\)/g)].map((m) => m[1]!);
   found = { statics: [...new Set(statics)], lazy: [...new Set(lazy)] };
   importCache.set(chunk, found);
   return found;
@@ -80,6 +82,11 @@ function pageCost(file: string): PageCost {
   const renderers = [...html.matchAll(/renderer-url="(\/_astro\/[^"]+\.js)"/g)].map((m) => asset(m[1]!));
   const styles = [...new Set([...html.matchAll(/<link[^>]*rel="stylesheet"[^>]*href="(\/_astro\/[^"]+\.css)"/g)].map((m) => asset(m[1]!)))];
   const initial = closure([...scripts, ...components, ...renderers]);
+  // The widget text catalogue is a dynamic import that catalogue.ts awaits at the top level, for
+  // the page's language only: it loads before any island hydrates, so it counts as up front.
+  const lang = /<html[^>]*\blang="([^"]+)"/.exec(html)?.[1]?.toLowerCase() === 'zh-cn' ? 'zh-cn' : 'en';
+  const catalogue = [...initial].flatMap((c) => importsOf(c).lazy).find((c) => CATALOGUE.exec(c)?.[1] === lang);
+  if (catalogue !== undefined) for (const chunk of closure([catalogue])) initial.add(chunk);
   return {
     path: '/' + relative(DIST, file).replace(/index\.html$/, ''),
     html: gzipSync(html, { level: 9 }).length,
@@ -109,6 +116,15 @@ describe('the performance budget of the built site', () => {
     for (const page of textOnly) {
       const extra = [...page.initial].filter((c) => !STARLIGHT_OWN.test(c));
       expect(extra, page.path).toEqual([]);
+    }
+  });
+
+  it('loads the widget text of the page\'s language only, never both catalogues', () => {
+    const widgetPages = pages.filter((p) => p.islands.length > 0);
+    expect(widgetPages.length).toBeGreaterThan(10);
+    for (const page of widgetPages) {
+      const catalogues = [...page.initial].filter((c) => CATALOGUE.test(c)).map((c) => CATALOGUE.exec(c)![1]);
+      expect(catalogues, page.path).toEqual([page.path.startsWith('/zh-cn/') ? 'zh-cn' : 'en']);
     }
   });
 
