@@ -53,6 +53,7 @@ describe('site search (Pagefind) in Chromium', () => {
       await expect.poll(() => links.count(), { timeout: 30_000 }).toBeGreaterThan(0);
       const hrefs = await links.evaluateAll((els) => els.map((a) => a.getAttribute('href') ?? ''));
       expect(hrefs).toContain('/guides/retained-messages/');
+      expect(await page.locator('#starlight__search .pagefind-ui__message').textContent()).toMatch(/^\d+ results for retained$/);
       expect(hrefs.filter((h) => REACT_ANCHOR.test(h) || h.endsWith('#_top'))).toEqual([]);
       const pageLinks = await page.locator('#starlight__search .pagefind-ui__result > .pagefind-ui__result-inner > .pagefind-ui__result-title .pagefind-ui__result-link').evaluateAll((els) => els.map((a) => a.getAttribute('href')));
       expect(new Set(pageLinks).size).toBe(pageLinks.length);
@@ -61,7 +62,7 @@ describe('site search (Pagefind) in Chromium', () => {
     }
   });
 
-  it('builds Pagefind\'s search box only when a reader reaches for it, and opens it with Ctrl+K on a Chinese page', async () => {
+  it('builds Pagefind\'s search box only when a reader reaches for it, opens it with Ctrl+K on a Chinese page and speaks Chinese there', async () => {
     const page = await site.browser.newPage({ viewport: { width: 1280, height: 900 } });
     try {
       const uiScripts: string[] = [];
@@ -82,6 +83,10 @@ describe('site search (Pagefind) in Chromium', () => {
       expect(await input.getAttribute('placeholder')).toMatch(/[\u3400-\u9fff]/);
       await input.fill('保留');
       await expect.poll(() => page.locator('#starlight__search .pagefind-ui__result-link').count(), { timeout: 30_000 }).toBeGreaterThan(0);
+      // Pagefind's own words speak the page's language too (its npm build never picks a language itself).
+      const count = await page.locator('#starlight__search .pagefind-ui__message').textContent();
+      expect(count).toMatch(/^“保留”共找到 \d+ 条结果$/);
+      expect(await page.locator('#starlight__search .pagefind-ui__search-clear').textContent()).toBe('清除');
       await page.keyboard.press('Escape');
       expect(await page.locator('site-search dialog').evaluate((d) => (d as HTMLDialogElement).open)).toBe(false);
     } finally {

@@ -1448,6 +1448,35 @@ export const EN = {
   'embed.title.broker-lab': 'MQTT broker lab',
   'embed.liveLog': 'Events heard from the two frames above (newest first):',
   // == end embed ==
+
+  // == search (Pagefind's UI in the search dialog, passed to it by Search.astro; [COUNT], [SEARCH_TERM]
+  // and [DIFFERENT_TERM] are Pagefind's own placeholders, filled in by Pagefind) ==
+  'search.placeholder': 'Search',
+  'search.clear_search': 'Clear',
+  'search.load_more': 'Load more results',
+  'search.search_label': 'Search this site',
+  'search.filters_label': 'Filters',
+  'search.zero_results': 'No results for [SEARCH_TERM]',
+  'search.many_results': '[COUNT] results for [SEARCH_TERM]',
+  'search.one_result': '[COUNT] result for [SEARCH_TERM]',
+  'search.total_zero_results': 'No results',
+  'search.total_one_result': '[COUNT] result',
+  'search.total_many_results': '[COUNT] results',
+  'search.alt_search': 'No results for [SEARCH_TERM]. Showing results for [DIFFERENT_TERM] instead',
+  'search.search_suggestion': 'No results for [SEARCH_TERM]. Try one of these searches:',
+  'search.searching': 'Searching for [SEARCH_TERM]…',
+  'search.results_label': 'Search results',
+  'search.keyboard_navigate': 'move',
+  'search.keyboard_select': 'open',
+  'search.keyboard_clear': 'clear',
+  'search.keyboard_close': 'close',
+  'search.keyboard_search': 'search',
+  'search.error_search': 'The search failed',
+  'search.filter_selected_one': '[COUNT] selected',
+  'search.filter_selected_many': '[COUNT] selected',
+  'search.input_hint': 'Results appear as you type',
+  'search.loading': 'Loading',
+  // == end search ==
 } as const;
 
 export type CatalogueKey = keyof typeof EN;

@@ -1449,5 +1449,34 @@ export const ZH_CN: Readonly<Record<CatalogueKey, string>> = {
   'embed.title.broker-lab': 'MQTT Broker 实验室',
   'embed.liveLog': '从上面两个 iframe 收到的事件（最新的在最前）：',
   // == end embed ==
+
+  // == search (Pagefind's UI in the search dialog, passed to it by Search.astro; [COUNT], [SEARCH_TERM]
+  // and [DIFFERENT_TERM] are Pagefind's own placeholders, filled in by Pagefind) ==
+  'search.placeholder': '搜索',
+  'search.clear_search': '清除',
+  'search.load_more': '显示更多结果',
+  'search.search_label': '搜索本站',
+  'search.filters_label': '筛选',
+  'search.zero_results': '没有与“[SEARCH_TERM]”相关的结果',
+  'search.many_results': '“[SEARCH_TERM]”共找到 [COUNT] 条结果',
+  'search.one_result': '“[SEARCH_TERM]”找到 [COUNT] 条结果',
+  'search.total_zero_results': '没有结果',
+  'search.total_one_result': '[COUNT] 条结果',
+  'search.total_many_results': '[COUNT] 条结果',
+  'search.alt_search': '没有与“[SEARCH_TERM]”相关的结果，下面是“[DIFFERENT_TERM]”的结果',
+  'search.search_suggestion': '没有与“[SEARCH_TERM]”相关的结果。可以换个词试试：',
+  'search.searching': '正在搜索“[SEARCH_TERM]”…',
+  'search.results_label': '搜索结果',
+  'search.keyboard_navigate': '移动',
+  'search.keyboard_select': '打开',
+  'search.keyboard_clear': '清除',
+  'search.keyboard_close': '关闭',
+  'search.keyboard_search': '搜索',
+  'search.error_search': '搜索出错了',
+  'search.filter_selected_one': '已选 [COUNT] 项',
+  'search.filter_selected_many': '已选 [COUNT] 项',
+  'search.input_hint': '边输入边显示结果',
+  'search.loading': '正在加载',
+  // == end search ==
 };
 
