@@ -61,6 +61,27 @@ describe('the built site in Chromium', () => {
     await page.close();
   });
 
+  it('keeps hex pasted before the island hydrates, and decodes it rather than reloading the page', async () => {
+    const page = await site.browser.newPage();
+    // Hold the island's code back, as a slow phone would: the form is on screen, not yet React's.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => { release = resolve; });
+    await page.route(/quick-decode[^/]*\.js$/, async (route) => { await held; await route.continue(); });
+    const navigations: string[] = [];
+    page.on('framenavigated', (frame) => { if (frame === page.mainFrame()) navigations.push(frame.url()); });
+    await page.goto(site.url + '/tools/decode/', { waitUntil: 'domcontentloaded' });
+    await page.getByTestId('hex-input').fill('36 05 00 01 61 00 01');
+    const decodeButton = page.getByRole('button', { name: 'Decode', exact: true });
+    expect(await decodeButton.isDisabled()).toBe(true);
+    release();
+    await page.waitForSelector('[data-testid="quick-decode"][data-ready="true"]');
+    expect(await page.getByTestId('hex-input').inputValue()).toBe('36 05 00 01 61 00 01');
+    await decodeButton.click();
+    await expect.poll(() => page.getByTestId('decode-problem').textContent()).toContain('MQTT-3.3.1-4');
+    expect(navigations).toEqual([site.url + '/tools/decode/']);
+    await page.close();
+  });
+
   it('renders hostile input as text, never as markup', async () => {
     const page = await open('/tools/decode/');
     await page.waitForSelector('[data-testid="hex-input"]');

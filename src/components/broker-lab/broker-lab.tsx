@@ -238,7 +238,7 @@ export default function BrokerLab({
           <label className="mqtt-lab__check"><input type="radio" name={`${id}-mode`} checked={state.mode === 'browser'} onChange={backToBrowser} disabled={running} data-testid="mode-browser" />{t('lab.modeBrowser')}</label>
           <label className="mqtt-lab__check"><input type="radio" name={`${id}-mode`} checked={state.mode === 'broker'} onChange={() => setState((s) => ({ ...s, mode: 'broker' }))} disabled={running} data-testid="mode-broker" />{t('lab.modeBroker')}</label>
           {state.mode === 'broker' && (
-            <form className="mqtt-lab__url" onSubmit={(e) => { e.preventDefault(); chooseBroker(); }}>
+            <form className="mqtt-lab__url" method="dialog" onSubmit={(e) => { e.preventDefault(); chooseBroker(); }}>
               <label>{t('lab.brokerUrl')}
                 <input value={urlInput} onChange={(e) => setUrlInput(e.target.value)} list={`${id}-brokers`} spellCheck={false} inputMode="url" maxLength={200} aria-describedby={`${id}-url-hint`} data-testid="broker-url" />
               </label>

@@ -135,7 +135,8 @@ export function ClientCard({ client, lab, t, lang, busy, canRemove, topicRoot, a
         <button type="button" onClick={() => act(client.label, () => lab.setPinging(client.label, !client.pinging))} disabled={busy || !online || c.keepalive === 0} aria-pressed={online && !client.pinging} data-testid={`silence-${client.label}`}>{t('lab.stopPings')}</button>
       </div>
 
-      <form className="mqtt-lab__row-form" onSubmit={(e) => { e.preventDefault(); act(client.label, () => lab.subscribe(client.label, { filter, qos: subQos, noLocal, retainAsPublished: rap, retainHandling: rh })); }}>
+      {/* method="dialog" outside a dialog never navigates: Enter pressed before hydration cannot reload the page. */}
+      <form className="mqtt-lab__row-form" method="dialog" onSubmit={(e) => { e.preventDefault(); act(client.label, () => lab.subscribe(client.label, { filter, qos: subQos, noLocal, retainAsPublished: rap, retainHandling: rh })); }}>
         <label>{t('lab.filter')}<input value={filter} onChange={(e) => setFilter(e.target.value)} required maxLength={200} spellCheck={false} data-testid={`filter-${client.label}`} /></label>
         <label>{t('lab.qos')}<QosSelect value={subQos} onChange={setSubQos} /></label>
         {v5 && (
@@ -162,7 +163,7 @@ export function ClientCard({ client, lab, t, lang, busy, canRemove, topicRoot, a
         </ul>
       )}
 
-      <form className="mqtt-lab__row-form" onSubmit={(e) => { e.preventDefault(); publish(); }}>
+      <form className="mqtt-lab__row-form" method="dialog" onSubmit={(e) => { e.preventDefault(); publish(); }}>
         <label>{t('lab.topic')}<input value={topic} onChange={(e) => setTopic(e.target.value)} required maxLength={200} spellCheck={false} data-testid={`topic-${client.label}`} /></label>
         <label>{t('lab.payload')}<input value={payload} onChange={(e) => setPayload(e.target.value)} maxLength={2000} data-testid={`payload-${client.label}`} /></label>
         <label>{t('lab.qos')}<QosSelect value={pubQos} onChange={setPubQos} testId={`pubqos-${client.label}`} /></label>
