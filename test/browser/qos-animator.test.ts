@@ -163,8 +163,22 @@ describe('the QoS animator in Chromium', () => {
   it('plays to the end and stops by itself', async () => {
     const { page } = await openAnimator('#pq=0&sq=0');
     await page.locator('select').filter({ hasText: 'faster' }).selectOption('3');
+    // Every DOM state the widget commits, as a mutation observer sees it before the next paint:
+    // none may show "complete" beside a button that still offers Pause.
+    await page.evaluate(() => {
+      const seen: string[] = [];
+      (window as unknown as { playStates: string[] }).playStates = seen;
+      const root = document.querySelector('[data-testid="qos-animator"]')!;
+      new MutationObserver(() => {
+        const done = root.querySelector('[data-testid="complete"]') !== null;
+        seen.push(`${done ? 'complete' : 'running'}:${root.querySelector('[data-testid="play"]')!.textContent}`);
+      }).observe(root, { subtree: true, childList: true, characterData: true, attributes: true });
+    });
     await page.getByTestId('play').click();
     await expect.poll(() => page.getByTestId('complete').count(), { timeout: 10_000 }).toBe(1);
+    const states = await page.evaluate(() => (window as unknown as { playStates: string[] }).playStates);
+    expect(states).toContain('complete:Play');
+    expect(states).not.toContain('complete:Pause');
     expect(await page.getByTestId('play').textContent()).toBe('Play');
     expect(await page.getByTestId('play').isDisabled()).toBe(true);
     expect(await text(page, 'narration')).toContain('Step 2 / 2');

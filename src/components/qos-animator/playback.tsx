@@ -35,12 +35,15 @@ interface PlaybackControlsProps {
 }
 
 export function PlaybackControls({ t, atStart, canStep, playing, speed, onRestart, onBack, onForward, onTogglePlay, onSpeed }: PlaybackControlsProps) {
+  // The step that ends the flow renders before usePlayTimer's effect turns playing off: with nothing
+  // left to play, the button already reads Play (it used to say Pause for that one render).
+  const running = playing && canStep;
   return (
     <div className="mqtt-qos__controls" role="toolbar" aria-label={t('animator.controls')}>
       <button type="button" onClick={onRestart} aria-keyshortcuts="Home">{t('animator.restart')}</button>
       <button type="button" onClick={onBack} disabled={atStart} aria-keyshortcuts="ArrowLeft" data-testid="back">{t('animator.back')}</button>
       <button type="button" onClick={onForward} disabled={!canStep} aria-keyshortcuts="ArrowRight" data-testid="step">{t('animator.step')}</button>
-      <button type="button" onClick={onTogglePlay} disabled={!canStep && !playing} aria-pressed={playing} aria-keyshortcuts="Space" data-testid="play">{playing ? t('animator.pause') : t('animator.play')}</button>
+      <button type="button" onClick={onTogglePlay} disabled={!canStep} aria-pressed={running} aria-keyshortcuts="Space" data-testid="play">{running ? t('animator.pause') : t('animator.play')}</button>
       <label>{t('animator.speed')}
         <select value={speed} onChange={(ev) => onSpeed(Number(ev.target.value))}>
           {SPEEDS.map((ms, i) => <option key={ms} value={i}>{t(`animator.speed.${i}` as 'animator.speed.0')}</option>)}
