@@ -15,6 +15,8 @@ async function open(path: string): Promise<Page> {
 }
 
 async function decode(page: Page, text: string): Promise<void> {
+  // The island's own form, not the server's: its first effect sets data-ready.
+  await page.waitForSelector('[data-testid="quick-decode"][data-ready="true"]');
   await page.getByTestId('hex-input').fill(text);
   await page.getByRole('button', { name: /^(Decode|解码)$/ }).click();
 }
