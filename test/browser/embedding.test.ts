@@ -203,7 +203,8 @@ describe('the For trainers page', { timeout: 60_000 }, () => {
       await page.goto(`${site.url}${path}`);
       const log = page.locator('[data-embed-log]');
       await expect.poll(() => log.textContent(), { timeout: 30_000 }).toContain('mqtt-lab:packet-decoded {"count":1,"types":["PUBLISH"]');
-      await expect.poll(() => log.textContent(), { timeout: 30_000 }).toContain('mqtt-lab:ready');
+      // The animator's own frame, hydrated (the log's 'ready' line may be the decoder's).
+      await page.locator('[data-testid="live-embed-animator"][data-mqtt-lab-ready]').waitFor({ timeout: 30_000 });
       const frame = page.frameLocator('[data-testid="live-embed-animator"]');
       await frame.getByTestId('step').click();
       await expect.poll(() => log.textContent()).toContain('mqtt-lab:step-changed {"step":1');

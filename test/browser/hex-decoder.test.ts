@@ -50,10 +50,11 @@ describe('the hex decoder page', () => {
     const page = await open('/tools/hex-decoder/#example=connect-will');
     await expect.poll(() => status(page).textContent()).toContain('Decoded 1 packet, 73 bytes');
     await page.locator('[role="tree"] [data-path="clientId"]').hover();
-    const lit = await page.locator('.mqtt-pv__byte--hover').evaluateAll((cells) => cells.map((c) => Number(c.getAttribute('data-offset'))));
-    expect(lit).toEqual([12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22]);
+    // React renders hover (a continuous event) in a later task than the event: poll, not one read.
+    await expect.poll(() => page.locator('.mqtt-pv__byte--hover').evaluateAll((cells) => cells.map((c) => Number(c.getAttribute('data-offset')))))
+      .toEqual([12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22]);
     await page.locator('.mqtt-pv__byte[data-offset="9"]').hover();
-    expect(await page.getByTestId('field-details').locator('h4').textContent()).toBe('Connect flags');
+    await expect.poll(() => page.getByTestId('field-details').locator('h4').textContent()).toBe('Connect flags');
     await page.close();
   });
 

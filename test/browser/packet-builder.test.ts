@@ -37,8 +37,8 @@ describe('the packet builder page', () => {
     expect(await page.getByTestId('pb-status').textContent()).toBe('A valid PUBLISH: 11 bytes.');
     // The field tree is in sync: the topic's bytes light up when its field is hovered.
     await page.locator('[role="tree"] [data-path="topic"]').hover();
-    const lit = await page.locator('.mqtt-pv__byte--hover').evaluateAll((cells) => cells.map((c) => c.textContent).join(' '));
-    expect(lit).toBe('00 03 61 2f 62');
+    // React renders hover (a continuous event) in a later task than the event: poll, not one read.
+    await expect.poll(() => page.locator('.mqtt-pv__byte--hover').evaluateAll((cells) => cells.map((c) => c.textContent).join(' '))).toBe('00 03 61 2f 62');
     expect(page.errors).toEqual([]);
     await page.close();
   });
@@ -126,6 +126,8 @@ describe('the packet builder page', () => {
     await page.getByTestId('pb-copy').locator('summary').click();
     await page.getByTestId('pb-copy').locator('[data-target="mosquitto"]').click();
     await expect.poll(() => page.getByTestId('pb-code').textContent(), { timeout: 15_000 }).toContain(`-t 'it'\\''s <b>bold</b> $(reboot)'`);
+    // The highlighted (Shiki) HTML replaces the plain preview later; check that, not the preview.
+    await page.locator('.mqtt-pb__shiki').waitFor({ timeout: 15_000 });
     expect(await page.locator('[data-testid="packet-builder"] b').count()).toBe(0);
     await page.close();
   });

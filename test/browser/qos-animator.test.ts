@@ -120,8 +120,7 @@ describe('the QoS animator in Chromium', () => {
   });
 
   it('runs on its own embed page', async () => {
-    const page = await site.browser.newPage();
-    await page.goto(`${site.url}/embed/qos-animator/#pq=0&sq=0`);
+    const { page } = await openAnimator('#pq=0&sq=0', 'no-preference', { path: '/embed/qos-animator/' });
     await page.getByTestId('step').click();
     await expect.poll(() => page.getByTestId('narration').textContent()).toContain('PUBLISH QoS 0');
     await page.close();

@@ -50,9 +50,10 @@ describe('site search (Pagefind) in Chromium', () => {
       await input.waitFor({ timeout: 30_000 });
       await input.fill('retained');
       const links = page.locator('#starlight__search .pagefind-ui__result-link');
-      await expect.poll(() => links.count(), { timeout: 30_000 }).toBeGreaterThan(0);
-      const hrefs = await links.evaluateAll((els) => els.map((a) => a.getAttribute('href') ?? ''));
-      expect(hrefs).toContain('/guides/retained-messages/');
+      // Pagefind fills each result's link after that result's own fetch: poll until ours is there.
+      const readHrefs = () => links.evaluateAll((els) => els.map((a) => a.getAttribute('href') ?? ''));
+      await expect.poll(readHrefs, { timeout: 30_000 }).toContain('/guides/retained-messages/');
+      const hrefs = await readHrefs();
       expect(await page.locator('#starlight__search .pagefind-ui__message').textContent()).toMatch(/^\d+ results for retained$/);
       expect(hrefs.filter((h) => REACT_ANCHOR.test(h) || h.endsWith('#_top'))).toEqual([]);
       const pageLinks = await page.locator('#starlight__search .pagefind-ui__result > .pagefind-ui__result-inner > .pagefind-ui__result-title .pagefind-ui__result-link').evaluateAll((els) => els.map((a) => a.getAttribute('href')));
