@@ -32,8 +32,23 @@ async function injectAxe(page: Page): Promise<void> {
 export interface AxeViolation { id: string; impact: string | null; help: string; nodes: Array<{ target: string[]; html: string }> }
 
 /** Runs axe-core in the page and returns its violations (WCAG 2.1 A/AA rules). */
+/**
+ * Waits (at most 2 s) for the page's finite CSS animations and transitions to end: axe's contrast
+ * check reads the colours of the moment, and a background mid-fade (a theme switch, a new log row)
+ * is neither the old colour nor the new one. Infinite animations are left running.
+ */
+async function animationsSettled(page: Page): Promise<void> {
+  await page.evaluate(() => Promise.race([
+    Promise.all(document.getAnimations()
+      .filter((animation) => animation.effect?.getComputedTiming().endTime !== Infinity)
+      .map((animation) => animation.finished.catch(() => undefined))),
+    new Promise((resolve) => setTimeout(resolve, 2_000)),
+  ]).then(() => undefined));
+}
+
 export async function axeViolations(page: Page, selector?: string): Promise<AxeViolation[]> {
   await injectAxe(page);
+  await animationsSettled(page);
   return page.evaluate(async (context) => {
     const axe = (globalThis as unknown as { axe: { run: (c: unknown, o: unknown) => Promise<{ violations: AxeViolation[] }> } }).axe;
     const result = await axe.run(context ?? document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
@@ -47,6 +62,7 @@ export async function axeViolations(page: Page, selector?: string): Promise<AxeV
  */
 export async function axeDefaultRules(page: Page): Promise<AxeViolation[]> {
   await injectAxe(page);
+  await animationsSettled(page);
   return page.evaluate(async () => {
     const axe = (globalThis as unknown as { axe: { run: (c: unknown) => Promise<{ violations: AxeViolation[] }> } }).axe;
     const result = await axe.run(document);
