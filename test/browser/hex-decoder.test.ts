@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { axeViolations } from '../support/browser.ts';
+import { axeViolations, holdScripts } from '../support/browser.ts';
 import { useBuiltSite } from '../support/site.ts';
 
 const site = useBuiltSite();
@@ -42,6 +42,22 @@ describe('the hex decoder page', () => {
     const details = page.getByTestId('field-details');
     expect(await details.textContent()).toContain('Clean Session = 1');
     expect(await details.locator('tbody td').allTextContents()).toEqual(['0', '0', '0', '0', '0', '0', '1', '0']);
+    expect(page.errors).toEqual([]);
+    await page.close();
+  });
+
+  it('keeps and decodes hex pasted before the island hydrates', async () => {
+    const page = (await site.browser.newPage()) as TrackedPage;
+    page.errors = [];
+    page.on('pageerror', (error) => page.errors.push(error.message));
+    // Hold the island's code back, as a slow phone would: the textarea is on screen, not yet React's.
+    const release = await holdScripts(page, /hex-decoder[^/]*\.js$/);
+    await page.goto(site.url + '/tools/hex-decoder/', { waitUntil: 'domcontentloaded' });
+    await paste(page, '36 05 00 01 61 00 01');
+    release();
+    await page.waitForSelector('[data-testid="hex-decoder"][data-ready="true"]');
+    expect(await page.getByTestId('hd-input').inputValue()).toBe('36 05 00 01 61 00 01');
+    await expect.poll(() => status(page).textContent()).toContain('Decoded 0 packets as MQTT 3.1.1; 1 malformed.');
     expect(page.errors).toEqual([]);
     await page.close();
   });

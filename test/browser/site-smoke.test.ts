@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { axeViolations } from '../support/browser.ts';
+import { axeViolations, holdScripts } from '../support/browser.ts';
 import { useBuiltSite } from '../support/site.ts';
 
 const site = useBuiltSite();
@@ -66,9 +66,7 @@ describe('the built site in Chromium', () => {
   it('keeps hex pasted before the island hydrates, and decodes it rather than reloading the page', async () => {
     const page = await site.browser.newPage();
     // Hold the island's code back, as a slow phone would: the form is on screen, not yet React's.
-    let release = () => {};
-    const held = new Promise<void>((resolve) => { release = resolve; });
-    await page.route(/quick-decode[^/]*\.js$/, async (route) => { await held; await route.continue(); });
+    const release = await holdScripts(page, /quick-decode[^/]*\.js$/);
     const navigations: string[] = [];
     page.on('framenavigated', (frame) => { if (frame === page.mainFrame()) navigations.push(frame.url()); });
     await page.goto(site.url + '/tools/decode/', { waitUntil: 'domcontentloaded' });

@@ -29,6 +29,17 @@ async function injectAxe(page: Page): Promise<void> {
   await page.evaluate(AXE_SOURCE);
 }
 
+/**
+ * Holds back every request whose URL matches `script` (an island's code) until the returned
+ * function is called: the page shows its server-rendered HTML, not yet React's, as on a slow phone.
+ */
+export async function holdScripts(page: Page, script: RegExp): Promise<() => void> {
+  let release = () => {};
+  const held = new Promise<void>((resolve) => { release = resolve; });
+  await page.route(script, async (route) => { await held; await route.continue(); });
+  return release;
+}
+
 export interface AxeViolation { id: string; impact: string | null; help: string; nodes: Array<{ target: string[]; html: string }> }
 
 /** Runs axe-core in the page and returns its violations (WCAG 2.1 A/AA rules). */

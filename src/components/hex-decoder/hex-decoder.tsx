@@ -15,6 +15,7 @@ import { EXAMPLE_IDS, EXAMPLES, exampleById } from './examples.ts';
 import CaptureView from './capture-view.tsx';
 import PacketView from '../shared/annotated-packet/annotated-packet.tsx';
 import { HydrationPart, HydrationParts, useHydrationParts } from '../shared/hydrate-in-slices.tsx';
+import { textTypedBeforeHydration } from '../shared/typed-before-hydration.ts';
 import { fieldMeanings, moveInList, scrollToRow, visibleRows } from '../shared/annotated-packet/annotated-packet-model.ts';
 import { toHex } from '../../input/index.ts';
 import { decodedDetail, emitEmbedEvent } from '../shared/embed/events.ts';
@@ -41,6 +42,8 @@ export default function HexDecoder({ lang = 'en', builderPath = '/tools/packet-b
 
   const textarea = useRef<HTMLTextAreaElement>(null);
   const initialText = useMemo(() => exampleById(initialExample)?.text() ?? '', [initialExample]);
+  // A paste made while the island was loading: kept (React would reset the textarea) and decoded once hydrated.
+  const [typedBeforeHydration] = useState(() => textTypedBeforeHydration(`${id}-input`, initialText));
   const [choice, setChoice] = useState<VersionChoice>(exampleById(initialExample)?.choice ?? 'auto');
   const [example, setExample] = useState<string | undefined>(initialExample);
   const [result, setResult] = useState<AnalysisResult>(() => analyseInput(initialText, exampleById(initialExample)?.choice ?? 'auto'));
@@ -142,6 +145,7 @@ export default function HexDecoder({ lang = 'en', builderPath = '/tools/packet-b
         decode(textarea.current?.value ?? '', state.choice);
       }
     };
+    if (typedBeforeHydration !== null) onInput();
     if (window.location.hash !== '') apply();
     const onHash = () => { if (window.location.hash !== lastHash.current) apply(); };
     window.addEventListener('hashchange', onHash);
@@ -201,7 +205,7 @@ export default function HexDecoder({ lang = 'en', builderPath = '/tools/packet-b
         <label htmlFor={`${id}-input`}>{t('decoder.input')}</label>
         <textarea
           ref={textarea} id={`${id}-input`} rows={5} spellCheck={false} autoCapitalize="off" autoComplete="off"
-          defaultValue={initialText} onInput={onInput} data-testid="hd-input" aria-describedby={`${id}-input-help`}
+          defaultValue={typedBeforeHydration ?? initialText} onInput={onInput} data-testid="hd-input" aria-describedby={`${id}-input-help`}
         />
         <p id={`${id}-input-help`} className="mqtt-pw__help">{t('decoder.inputHelp')}</p>
       </div>

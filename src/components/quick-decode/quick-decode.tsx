@@ -1,8 +1,9 @@
-import { useEffect, useId, useMemo, useRef, useState } from 'react';
+import { useEffect, useId, useMemo, useState } from 'react';
 import { quickDecode, type VersionChoice } from './quick-decode-model.ts';
 import { hashParams } from '../shared/url-hash.ts';
 import { versionChoiceOf } from '../shared/version.ts';
 import VersionSelect from '../shared/version-select.tsx';
+import { textTypedBeforeHydration } from '../shared/typed-before-hydration.ts';
 import { translator } from '../i18n/catalogue.ts';
 import type { Lang } from '../i18n/lang.ts';
 
@@ -19,12 +20,7 @@ export interface QuickDecodeProps {
 export default function QuickDecode({ lang = 'en', initial = EXAMPLE }: QuickDecodeProps) {
   const t = useMemo(() => translator(lang), [lang]);
   const id = useId();
-  const input = useRef<HTMLTextAreaElement>(null);
-  // Hydrating a <textarea>, React resets its value to the server's text (it keeps an <input>'s):
-  // read what a reader pasted before that, while rendering, which comes before React touches the DOM.
-  const [pastedBeforeHydration] = useState(() => typeof document === 'undefined'
-    ? null
-    : (document.getElementById(`${id}-hex`) as HTMLTextAreaElement | null)?.value ?? null);
+  const [text, setText] = useState(() => textTypedBeforeHydration(`${id}-hex`, initial) ?? initial);
   const [choice, setChoice] = useState<VersionChoice>('auto');
   const [submitted, setSubmitted] = useState<{ text: string; choice: VersionChoice }>({ text: initial, choice: 'auto' });
   const result = useMemo(() => quickDecode(submitted.text, submitted.choice, lang), [submitted, lang]);
@@ -35,30 +31,29 @@ export default function QuickDecode({ lang = 'en', initial = EXAMPLE }: QuickDec
   // Links from other widgets carry bytes as #hex=…&v=5 (the hash never reaches a server).
   useEffect(() => {
     setHydrated(true);
-    if (input.current && pastedBeforeHydration !== null) input.current.value = pastedBeforeHydration;
     const params = hashParams(window.location.hash);
     const hex = params?.get('hex') ?? null;
     if (params === null || hex === null || hex.length > 200_000) return;
     const version: VersionChoice = versionChoiceOf(params.get('v')) ?? 'auto';
-    if (input.current) input.current.value = hex;
+    setText(hex);
     setChoice(version);
     setSubmitted({ text: hex, choice: version });
-  }, [pastedBeforeHydration]);
+  }, []);
 
   return (
     <div className="mqtt-quick-decode not-content" data-widget="quick-decode" data-pagefind-ignore="" role="region" aria-label={t('decoder.quickLabel')} data-testid="quick-decode" data-ready={hydrated}>
       <form
         onSubmit={(event) => {
           event.preventDefault();
-          setSubmitted({ text: input.current?.value ?? '', choice });
+          setSubmitted({ text, choice });
         }}
       >
         <label htmlFor={`${id}-hex`}>{t('decoder.quickInput')}</label>
-        <textarea id={`${id}-hex`} rows={4} spellCheck={false} ref={input} defaultValue={initial} data-testid="hex-input" />
+        <textarea id={`${id}-hex`} rows={4} spellCheck={false} value={text} onChange={(e) => setText(e.target.value)} data-testid="hex-input" />
         <div className="mqtt-quick-decode__controls">
           <VersionSelect id={`${id}-version`} lang={lang} value={choice} onChange={setChoice} />
           <button type="submit" disabled={!hydrated}>{t('decoder.quickDecode')}</button>
-          <button type="button" onClick={() => { if (input.current) input.current.value = initial; setSubmitted({ text: initial, choice }); }}>{t('decoder.quickExample')}</button>
+          <button type="button" onClick={() => { setText(initial); setSubmitted({ text: initial, choice }); }}>{t('decoder.quickExample')}</button>
         </div>
       </form>
       <div aria-live="polite" data-testid="decode-output">
